@@ -262,3 +262,36 @@ func PermuteInto(dst, t *Tensor, perm []int) {
 		}
 	})
 }
+
+// BroadcastTo stores (add false) or adds (add true) src broadcast to dst's
+// shape into dst. It is the adjoint of ReduceTo and panics when src's shape
+// does not broadcast to dst's.
+func BroadcastTo(dst, src *Tensor, add bool) {
+	if !SameShape(BroadcastShapes(dst.shape, src.shape), dst.shape) {
+		panic(fmt.Sprintf("tensor: BroadcastTo: shape %v does not broadcast to %v", src.shape, dst.shape))
+	}
+	if SameShape(dst.shape, src.shape) {
+		if add {
+			for i, v := range src.data {
+				dst.data[i] += v
+			}
+		} else {
+			copy(dst.data, src.data)
+		}
+		return
+	}
+	ss := broadcastStrides(src.shape, dst.shape)
+	last := len(dst.shape) - 1
+	forEachRow(dst.shape, ss, ss, func(out, off, _ int) {
+		row := dst.data[out : out+dst.shape[last]]
+		st := ss[last]
+		for i := range row {
+			if add {
+				row[i] += src.data[off]
+			} else {
+				row[i] = src.data[off]
+			}
+			off += st
+		}
+	})
+}

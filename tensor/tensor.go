@@ -210,3 +210,21 @@ func MustSameShape(op string, a, b []int) {
 		panic(fmt.Sprintf("tensor: %s: shape mismatch %v vs %v", op, a, b))
 	}
 }
+
+// Resize gives t the new shape, keeping its storage when it has the capacity
+// and allocating a larger one otherwise. Element values are unspecified
+// afterwards. Buffers that are reused across training steps use it.
+func (t *Tensor) Resize(shape ...int) {
+	n := ShapeLen(shape)
+	if cap(t.data) >= n {
+		t.data = t.data[:n]
+	} else {
+		t.data = make([]float32, n)
+	}
+	if cap(t.shape) >= len(shape) {
+		t.shape = t.shape[:len(shape)]
+	} else {
+		t.shape = make([]int, len(shape))
+	}
+	copy(t.shape, shape)
+}

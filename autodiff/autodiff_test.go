@@ -1,0 +1,285 @@
+package autodiff
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/gromov-monge/gmg/tensor"
+)
+
+// naiveConv2D is the textbook nested loop over output pixels, kernel taps and
+// channels, in float64, with explicit padding top and left.
+func naiveConv2D(x, w *tensor.Tensor, stride, top, left, oh, ow int) *tensor.Tensor {
+	n, h, wd, c := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
+	kh, kw, cout := w.Dim(0), w.Dim(1), w.Dim(3)
+	out := tensor.New(n, oh, ow, cout)
+	for b := range n {
+		for oy := range oh {
+			for ox := range ow {
+				for co := range cout {
+					var s float64
+					for ky := range kh {
+						for kx := range kw {
+							iy, ix := oy*stride-top+ky, ox*stride-left+kx
+							if iy < 0 || iy >= h || ix < 0 || ix >= wd {
+								continue
+							}
+							for ci := range c {
+								s += float64(x.At(b, iy, ix, ci)) * float64(w.At(ky, kx, ci, co))
+							}
+						}
+					}
+					out.Set(float32(s), b, oy, ox, co)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// naiveConvTranspose2D scatters every input pixel times the kernel into the
+// output, the definition of a transposed convolution.
+func naiveConvTranspose2D(x, w *tensor.Tensor, stride, top, left, oh, ow int) *tensor.Tensor {
+	n, h, wd, c := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
+	kh, kw, cout := w.Dim(0), w.Dim(1), w.Dim(2)
+	acc := make([]float64, n*oh*ow*cout)
+	for b := range n {
+		for iy := range h {
+			for ix := range wd {
+				for ky := range kh {
+					for kx := range kw {
+						oy, ox := iy*stride-top+ky, ix*stride-left+kx
+						if oy < 0 || oy >= oh || ox < 0 || ox >= ow {
+							continue
+						}
+						for co := range cout {
+							for ci := range c {
+								acc[((b*oh+oy)*ow+ox)*cout+co] += float64(x.At(b, iy, ix, ci)) * float64(w.At(ky, kx, co, ci))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	out := tensor.New(n, oh, ow, cout)
+	for i, v := range acc {
+		out.Data()[i] = float32(v)
+	}
+	return out
+}
+
+// closeTo fails when got and want differ by more than tol·(1 + |want|).
+func closeTo(t *testing.T, name string, got, want *tensor.Tensor, tol float64) {
+	t.Helper()
+	if !tensor.SameShape(got.Shape(), want.Shape()) {
+		t.Fatalf("%s: shape %v, want %v", name, got.Shape(), want.Shape())
+	}
+	for i, w := range want.Data() {
+		if d := math.Abs(float64(got.Data()[i] - w)); d > tol*(1+math.Abs(float64(w))) {
+			t.Fatalf("%s: element %d = %g, want %g", name, i, got.Data()[i], w)
+		}
+	}
+}
+
+func TestConvMatchesNestedLoops(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 21))
+	cases := []struct {
+		name         string
+		n, h, w, c   int
+		kh, kw, cout int
+		stride       int
+		pad          Padding
+		top, left    int // the padding Same resolves to, for the reference
+		oh, ow       int // conv output
+		toh, tow     int // conv-transpose output
+		ttop, tleft  int
+	}{
+		{"4x4 s2 same", 3, 8, 6, 3, 4, 4, 5, 2, Padding{Same: true}, 1, 1, 4, 3, 16, 12, 1, 1},
+		{"3x3 s1 same odd", 2, 7, 5, 2, 3, 3, 4, 1, Padding{Same: true}, 1, 1, 7, 5, 7, 5, 1, 1},
+		{"3x2 s3 explicit", 2, 11, 9, 1, 3, 2, 3, 3, Padding{Top: 2, Bottom: 1, Left: 0, Right: 1}, 2, 0, 4, 3, 30, 25, 2, 0},
+		{"valid 5x5", 1, 9, 7, 4, 5, 5, 2, 1, Padding{}, 0, 0, 5, 3, 13, 11, 0, 0},
+	}
+	for _, c := range cases {
+		x := randn(rng, c.n, c.h, c.w, c.c)
+		w := randn(rng, c.kh, c.kw, c.c, c.cout)
+		tp := NewTape(tensor.GoBLAS())
+		got := tp.Conv2D(tp.Const(x), tp.Const(w), nil, ConvOptions{Stride: c.stride, Padding: c.pad}).Value
+		want := naiveConv2D(x, w, c.stride, c.top, c.left, c.oh, c.ow)
+		// float32 sums of up to 100 products of unit normals against a
+		// float64 reference.
+		closeTo(t, "Conv2D "+c.name, got, want, 1e-5)
+
+		wt := randn(rng, c.kh, c.kw, c.cout, c.c)
+		got = tp.ConvTranspose2D(tp.Const(x), tp.Const(wt), nil, ConvOptions{Stride: c.stride, Padding: c.pad}).Value
+		want = naiveConvTranspose2D(x, wt, c.stride, c.ttop, c.tleft, c.toh, c.tow)
+		closeTo(t, "ConvTranspose2D "+c.name, got, want, 1e-5)
+	}
+}
+
+// convStep builds conv → convT with fused ReLU and a scalar loss, runs
+// Backward and returns the loss and the gradients.
+func convStep(t *testing.T, tp *Tape, x, w1, b1, w2, b2 *tensor.Tensor, grads []*tensor.Tensor, fused bool) float32 {
+	t.Helper()
+	opts := ConvOptions{Stride: 2, Padding: Padding{Same: true}}
+	xv := tp.Param(x, grads[0])
+	var h, y *Var
+	if fused {
+		opts.Activation = ReLUActivation
+		h = tp.Conv2D(xv, tp.Param(w1, grads[1]), tp.Param(b1, grads[2]), opts)
+		y = tp.ConvTranspose2D(h, tp.Param(w2, grads[3]), tp.Param(b2, grads[4]), opts)
+	} else {
+		h = tp.ReLU(tp.Conv2D(xv, tp.Param(w1, grads[1]), tp.Param(b1, grads[2]), opts))
+		y = tp.ReLU(tp.ConvTranspose2D(h, tp.Param(w2, grads[3]), tp.Param(b2, grads[4]), opts))
+	}
+	loss := tp.Mean(tp.SigmoidCrossEntropy(y, x))
+	if err := tp.Backward(loss); err != nil {
+		t.Fatal(err)
+	}
+	return loss.Value.Item()
+}
+
+func convFixture(seed uint64) (x, w1, b1, w2, b2 *tensor.Tensor, grads []*tensor.Tensor) {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	x = randn(rng, 5, 8, 8, 3)
+	w1, b1 = randn(rng, 4, 4, 3, 6), randn(rng, 6)
+	w2, b2 = randn(rng, 4, 4, 3, 6), randn(rng, 3)
+	for _, t := range []*tensor.Tensor{x, w1, b1, w2, b2} {
+		grads = append(grads, tensor.New(t.Shape()...))
+	}
+	return x, w1, b1, w2, b2, grads
+}
+
+func TestFusedReLUMatchesSeparateOp(t *testing.T) {
+	x, w1, b1, w2, b2, g1 := convFixture(22)
+	_, _, _, _, _, g2 := convFixture(22)
+	l1 := convStep(t, NewTape(tensor.GoBLAS()), x, w1, b1, w2, b2, g1, true)
+	l2 := convStep(t, NewTape(tensor.GoBLAS()), x, w1, b1, w2, b2, g2, false)
+	if l1 != l2 {
+		t.Fatalf("loss fused %g, separate %g", l1, l2)
+	}
+	for i := range g1 {
+		// Same arithmetic, except that the separate ReLU masks after the
+		// bias is added instead of in the GEMM epilogue: bit-identical.
+		closeTo(t, "gradient", g1[i], g2[i], 0)
+	}
+}
+
+func TestBackendsAgree(t *testing.T) {
+	ob, err := tensor.LoadOpenBLAS()
+	if err != nil {
+		t.Skipf("OpenBLAS (%s) not loadable: %v", tensor.OpenBLASLibrary, err)
+	}
+	x, w1, b1, w2, b2, g1 := convFixture(23)
+	_, _, _, _, _, g2 := convFixture(23)
+	l1 := convStep(t, NewTape(tensor.GoBLAS()), x, w1, b1, w2, b2, g1, true)
+	l2 := convStep(t, NewTape(ob), x, w1, b1, w2, b2, g2, true)
+	if math.Abs(float64(l1-l2)) > 1e-5*math.Abs(float64(l1)) {
+		t.Fatalf("loss go %g, openblas %g", l1, l2)
+	}
+	for i := range g1 {
+		// Sums of up to 400 float32 products in different orders.
+		closeTo(t, "gradient", g1[i], g2[i], 1e-4)
+	}
+}
+
+func TestTapeReuseIsBitIdentical(t *testing.T) {
+	blas, err := tensor.DefaultBLAS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, w1, b1, w2, b2, g1 := convFixture(24)
+	_, _, _, _, _, g2 := convFixture(24)
+	tp := NewTape(blas)
+	l1 := convStep(t, tp, x, w1, b1, w2, b2, g1, true)
+	tp.Reset()
+	l2 := convStep(t, tp, x, w1, b1, w2, b2, g2, true)
+	if l1 != l2 {
+		t.Fatalf("loss %g then %g", l1, l2)
+	}
+	for i := range g1 {
+		closeTo(t, "gradient", g1[i], g2[i], 0)
+	}
+	bufs := len(tp.bufs)
+	tp.Reset()
+	convStep(t, tp, x, w1, b1, w2, b2, g2, true)
+	if len(tp.bufs) != bufs {
+		t.Errorf("reused tape grew from %d to %d buffers", bufs, len(tp.bufs))
+	}
+}
+
+func TestBackwardNaNLoss(t *testing.T) {
+	tp := NewTape(tensor.GoBLAS())
+	w := tensor.FromSlice([]float32{-1, 2}, 2)
+	g := tensor.FromSlice([]float32{7, 7}, 2)
+	loss := tp.Sum(tp.Log(tp.Param(w, g)))
+	err := tp.Backward(loss)
+	if !errors.Is(err, ErrNonFinite) {
+		t.Fatalf("Backward error = %v, want ErrNonFinite", err)
+	}
+	if g.Data()[0] != 7 || g.Data()[1] != 7 {
+		t.Errorf("gradient changed to %v on a NaN loss", g.Data())
+	}
+}
+
+func TestUnusedParamGetsZeroGradient(t *testing.T) {
+	tp := NewTape(tensor.GoBLAS())
+	a := tensor.FromSlice([]float32{1, 2}, 2)
+	ga := tensor.FromSlice([]float32{9, 9}, 2)
+	gu := tensor.FromSlice([]float32{9, 9}, 2)
+	used := tp.Param(a, ga)
+	tp.Param(a.Clone(), gu)
+	if err := tp.Backward(tp.Sum(tp.Square(used))); err != nil {
+		t.Fatal(err)
+	}
+	if ga.Data()[0] != 2 || ga.Data()[1] != 4 {
+		t.Errorf("gradient %v, want [2 4]", ga.Data())
+	}
+	if gu.Data()[0] != 0 || gu.Data()[1] != 0 {
+		t.Errorf("unused gradient %v, want zeros", gu.Data())
+	}
+}
+
+func TestShapeMismatchPanics(t *testing.T) {
+	tp := NewTape(tensor.GoBLAS())
+	cases := []struct {
+		name  string
+		shape []string
+		f     func()
+	}{
+		{"Add", []string{"[2 3]", "[4]"}, func() { tp.Add(tp.Const(tensor.New(2, 3)), tp.Const(tensor.New(4))) }},
+		{"MatMul", []string{"[2 3]", "[4 5]"}, func() { tp.MatMul(tp.Const(tensor.New(2, 3)), tp.Const(tensor.New(4, 5))) }},
+		{"Conv2D", []string{"[1 4 4 3]", "[3 3 2 5]"}, func() {
+			tp.Conv2D(tp.Const(tensor.New(1, 4, 4, 3)), tp.Const(tensor.New(3, 3, 2, 5)), nil, ConvOptions{})
+		}},
+		{"SigmoidCrossEntropy", []string{"[2 3]", "[3 2]"}, func() {
+			tp.SigmoidCrossEntropy(tp.Const(tensor.New(2, 3)), tensor.New(3, 2))
+		}},
+	}
+	for _, c := range cases {
+		func() {
+			defer func() {
+				msg, _ := recover().(string)
+				for _, s := range c.shape {
+					if !strings.Contains(msg, s) {
+						t.Errorf("%s: panic %q does not name %s", c.name, msg, s)
+					}
+				}
+			}()
+			c.f()
+		}()
+	}
+}
+
+func TestLogSumExpLargeInputs(t *testing.T) {
+	tp := NewTape(tensor.GoBLAS())
+	x := tensor.FromSlice([]float32{1000, 1000, float32(math.Inf(-1))}, 1, 3)
+	got := tp.LogSumExp(tp.Const(x), 1).Value.Item()
+	want := 1000 + float32(math.Log(2))
+	if got != want {
+		t.Errorf("LogSumExp = %g, want %g", got, want)
+	}
+}

@@ -1,0 +1,393 @@
+package autodiff
+
+import (
+	"fmt"
+
+	"github.com/gromov-monge/gmg/tensor"
+)
+
+// Padding is the zero padding of a convolution's input. The zero value is no
+// padding.
+type Padding struct {
+	// Same selects TensorFlow's "SAME" padding: a convolution's output has
+	// ceil(in/stride) positions, a transposed convolution's in·stride, and the
+	// total padding is split with the extra pixel at the bottom and right. The
+	// four sizes below are then ignored.
+	Same bool
+	// Top, Bottom, Left and Right are explicit padding sizes in pixels.
+	Top, Bottom, Left, Right int
+}
+
+// ConvOptions are the settings of Conv2D and ConvTranspose2D.
+type ConvOptions struct {
+	// Stride is the step between kernel positions on both axes; 0 means 1.
+	Stride int
+	// Padding is the zero padding; the zero value is none.
+	Padding Padding
+	// Activation is fused into the output; the zero value is none.
+	Activation Activation
+}
+
+// convSpec is the geometry shared by a convolution and its transpose. The
+// image side is the tensor that im2col reads (a convolution's input, a
+// transposed convolution's output); the patch grid has one matrix row per
+// kernel position (a convolution's output, a transposed convolution's input).
+type convSpec struct {
+	n               int
+	ih, iw, ic      int // image grid and channels
+	ph, pw          int // patch grid
+	kh, kw          int
+	stride          int
+	padTop, padLeft int
+	mc              int // channels on the matrix side
+	act             Activation
+}
+
+func (s *convSpec) k() int         { return s.kh * s.kw * s.ic }
+func (s *convSpec) patches() int   { return s.ph * s.pw }
+func (s *convSpec) imageLen() int  { return s.ih * s.iw * s.ic }
+func (s *convSpec) matrixLen() int { return s.ph * s.pw * s.mc }
+
+// samePadding returns TensorFlow's "SAME" padding before and after an axis of
+// size in for a kernel of size k, stride s and out positions.
+func samePadding(in, out, k, s int) (before, after int) {
+	total := max((out-1)*s+k-in, 0)
+	return total / 2, total - total/2
+}
+
+// colBudget is the number of float32 values one worker's im2col buffer may
+// hold: 1 MiB, so that a sub-batch's patch matrix stays in the L2 or L3 cache
+// between im2col and the GEMM that reads it.
+const colBudget = 1 << 18
+
+// im2col writes the patch matrix of one image: row py·pw+px holds the kh×kw×ic
+// window at that kernel position, with zeros where it leaves the image.
+func (s *convSpec) im2col(img, col []float32) {
+	k, rowLen := s.k(), s.kw*s.ic
+	for py := range s.ph {
+		for px := range s.pw {
+			row := col[(py*s.pw+px)*k : (py*s.pw+px+1)*k]
+			ix0 := px*s.stride - s.padLeft
+			kx0, kx1 := max(0, -ix0), min(s.kw, s.iw-ix0)
+			for ky := range s.kh {
+				dst := row[ky*rowLen : (ky+1)*rowLen]
+				iy := py*s.stride - s.padTop + ky
+				if iy < 0 || iy >= s.ih || kx1 <= kx0 {
+					clear(dst)
+					continue
+				}
+				clear(dst[:kx0*s.ic])
+				base := (iy*s.iw + ix0) * s.ic
+				copy(dst[kx0*s.ic:kx1*s.ic], img[base+kx0*s.ic:base+kx1*s.ic])
+				clear(dst[kx1*s.ic:])
+			}
+		}
+	}
+}
+
+// col2im adds a patch matrix back into one image, the adjoint of im2col.
+func (s *convSpec) col2im(col, img []float32) {
+	k, rowLen := s.k(), s.kw*s.ic
+	for py := range s.ph {
+		for px := range s.pw {
+			row := col[(py*s.pw+px)*k : (py*s.pw+px+1)*k]
+			ix0 := px*s.stride - s.padLeft
+			kx0, kx1 := max(0, -ix0), min(s.kw, s.iw-ix0)
+			if kx1 <= kx0 {
+				continue
+			}
+			for ky := range s.kh {
+				iy := py*s.stride - s.padTop + ky
+				if iy < 0 || iy >= s.ih {
+					continue
+				}
+				src := row[ky*rowLen+kx0*s.ic : ky*rowLen+kx1*s.ic]
+				base := (iy*s.iw+ix0)*s.ic + kx0*s.ic
+				dst := img[base : base+len(src)]
+				for i, v := range src {
+					dst[i] += v
+				}
+			}
+		}
+	}
+}
+
+// subBatch returns how many images one im2col buffer holds.
+func (s *convSpec) subBatch(chunk int) int {
+	return max(1, min(chunk, colBudget/max(1, s.patches()*s.k())))
+}
+
+// convScratch holds the per-worker buffers of one convolution call.
+type convScratch struct {
+	workers, sb  int
+	col          []float32 // workers × sb·patches·k
+	dw           []float32 // workers × weight length
+	db           []float32 // workers × bias length
+	colLen, wLen int
+}
+
+func (tp *Tape) convScratch(s *convSpec, wLen, bLen int) convScratch {
+	k := min(s.n, tensor.Workers())
+	chunk := (s.n + k - 1) / max(k, 1)
+	sb := s.subBatch(chunk)
+	sc := convScratch{workers: k, sb: sb, colLen: sb * s.patches() * s.k(), wLen: wLen}
+	sc.col = tp.alloc(k * sc.colLen).Data()
+	if wLen > 0 {
+		sc.dw = tp.alloc(k * wLen).Data()
+		sc.db = tp.alloc(k * max(bLen, 1)).Data()
+	}
+	return sc
+}
+
+func (sc *convScratch) colOf(w int) []float32 { return sc.col[w*sc.colLen : (w+1)*sc.colLen] }
+
+// resolveStride returns the stride, treating 0 as 1, and panics if negative.
+func resolveStride(s int) int {
+	if s < 0 {
+		panic(fmt.Sprintf("autodiff: negative convolution stride %d", s))
+	}
+	return max(s, 1)
+}
+
+type conv2DOp struct{}
+
+// Conv2D returns the 2-D convolution (cross-correlation, as in PyTorch and
+// TensorFlow) of x [n, h, w, cin] with kernel w [kh, kw, cin, cout], plus
+// bias b [cout] (nil for none), then opts.Activation. The output is
+// [n, oh, ow, cout] with oh = (h + top + bottom − kh)/stride + 1, or
+// ceil(h/stride) with Same padding. It runs as im2col and one SGEMM per
+// sub-batch, the batch split over tensor.Workers(). It panics, naming the
+// shapes, when they do not fit.
+func (tp *Tape) Conv2D(x, w, b *Var, opts ConvOptions) *Var {
+	xs, ws := x.Value.Shape(), w.Value.Shape()
+	if len(xs) != 4 || len(ws) != 4 || xs[3] != ws[2] {
+		panic(fmt.Sprintf("autodiff: Conv2D shape mismatch: input %v (NHWC), kernel %v ([kh, kw, cin, cout])", xs, ws))
+	}
+	s := convSpec{n: xs[0], ih: xs[1], iw: xs[2], ic: xs[3], kh: ws[0], kw: ws[1], mc: ws[3], act: opts.Activation}
+	s.stride = resolveStride(opts.Stride)
+	p := opts.Padding
+	if p.Same {
+		s.ph = (s.ih + s.stride - 1) / s.stride
+		s.pw = (s.iw + s.stride - 1) / s.stride
+		s.padTop, _ = samePadding(s.ih, s.ph, s.kh, s.stride)
+		s.padLeft, _ = samePadding(s.iw, s.pw, s.kw, s.stride)
+	} else {
+		s.ph = (s.ih+p.Top+p.Bottom-s.kh)/s.stride + 1
+		s.pw = (s.iw+p.Left+p.Right-s.kw)/s.stride + 1
+		s.padTop, s.padLeft = p.Top, p.Left
+	}
+	if s.ph <= 0 || s.pw <= 0 {
+		panic(fmt.Sprintf("autodiff: Conv2D kernel %v larger than padded input %v", ws, xs))
+	}
+	checkBias("Conv2D", b, s.mc)
+	out := tp.alloc(s.n, s.ph, s.pw, s.mc)
+	sc := tp.convScratch(&s, 0, 0)
+	var bias []float32
+	if b != nil {
+		bias = b.Value.Data()
+	}
+	xd, wd, od := x.Value.Data(), w.Value.Data(), out.Data()
+	k, rowsPer := s.k(), s.patches()
+	tensor.Parallel(s.n, func(worker, lo, hi int) {
+		col := sc.colOf(worker)
+		for i0 := lo; i0 < hi; i0 += sc.sb {
+			i1 := min(hi, i0+sc.sb)
+			for i := i0; i < i1; i++ {
+				s.im2col(xd[i*s.imageLen():(i+1)*s.imageLen()], col[(i-i0)*rowsPer*k:])
+			}
+			rows := (i1 - i0) * rowsPer
+			y := od[i0*rowsPer*s.mc : i1*rowsPer*s.mc]
+			tp.blas.Sgemm(false, false, rows, s.mc, k, 1, col, k, wd, s.mc, 0, y, s.mc)
+			biasActivate(y, bias, s.mc, s.act)
+		}
+	})
+	v := tp.record(out, conv2DOp{}, x, w, b)
+	v.conv = s
+	return v
+}
+
+func checkBias(name string, b *Var, c int) {
+	if b != nil && (b.Value.Rank() != 1 || b.Value.Dim(0) != c) {
+		panic(fmt.Sprintf("autodiff: %s bias shape %v, want [%d]", name, b.Value.Shape(), c))
+	}
+}
+
+func (conv2DOp) backward(tp *Tape, v *Var) {
+	x, w, b := v.in[0], v.in[1], v.in[2]
+	s := &v.conv
+	k, rowsPer := s.k(), s.patches()
+	wantW, wantB := w.needGrad, b != nil && b.needGrad
+	wLen := 0
+	if wantW || wantB {
+		wLen = k * s.mc
+	}
+	sc := tp.convScratch(s, wLen, s.mc)
+	var gx []float32
+	addX := false
+	if x.needGrad {
+		g, add := tp.gradDst(x)
+		gx, addX = g.Data(), add
+	}
+	xd, wd, yd, dyd := x.Value.Data(), w.Value.Data(), v.Value.Data(), v.grad.Data()
+	tensor.Parallel(s.n, func(worker, lo, hi int) {
+		col := sc.colOf(worker)
+		dy := dyd[lo*rowsPer*s.mc : hi*rowsPer*s.mc]
+		if s.act == ReLUActivation {
+			maskReLU(dy, yd[lo*rowsPer*s.mc:hi*rowsPer*s.mc])
+		}
+		if wantB {
+			addColumnSums(sc.db[worker*s.mc:(worker+1)*s.mc], dy, s.mc, false)
+		}
+		for i0 := lo; i0 < hi; i0 += sc.sb {
+			i1 := min(hi, i0+sc.sb)
+			rows := (i1 - i0) * rowsPer
+			dyRows := dyd[i0*rowsPer*s.mc : i1*rowsPer*s.mc]
+			if wantW {
+				for i := i0; i < i1; i++ {
+					s.im2col(xd[i*s.imageLen():(i+1)*s.imageLen()], col[(i-i0)*rowsPer*k:])
+				}
+				dw := sc.dw[worker*wLen : (worker+1)*wLen]
+				tp.blas.Sgemm(true, false, k, s.mc, rows, 1, col, k, dyRows, s.mc, beta(i0 > lo), dw, s.mc)
+			}
+			if gx != nil {
+				tp.blas.Sgemm(false, true, rows, k, s.mc, 1, dyRows, s.mc, wd, s.mc, 0, col, k)
+				for i := i0; i < i1; i++ {
+					img := gx[i*s.imageLen() : (i+1)*s.imageLen()]
+					if !addX {
+						clear(img)
+					}
+					s.col2im(col[(i-i0)*rowsPer*k:], img)
+				}
+			}
+		}
+	})
+	tp.reducePartials(w, sc.dw, sc.workers, wantW)
+	tp.reducePartials(b, sc.db, sc.workers, wantB)
+}
+
+// reducePartials adds the per-worker partial gradients (workers consecutive
+// blocks of p's length) in worker order and stores or adds them into p's
+// gradient.
+func (tp *Tape) reducePartials(p *Var, partials []float32, workers int, want bool) {
+	if !want {
+		return
+	}
+	g, add := tp.gradDst(p)
+	gd := g.Data()
+	n := len(gd)
+	if !add {
+		copy(gd, partials[:n])
+	} else {
+		for i, v := range partials[:n] {
+			gd[i] += v
+		}
+	}
+	for w := 1; w < workers; w++ {
+		for i, v := range partials[w*n : (w+1)*n] {
+			gd[i] += v
+		}
+	}
+}
+
+type convTranspose2DOp struct{}
+
+// ConvTranspose2D returns the transposed convolution (the gradient of Conv2D
+// with respect to its input, as PyTorch's ConvTranspose2d) of x [n, h, w, cin]
+// with kernel w [kh, kw, cout, cin], plus bias b [cout] (nil for none), then
+// opts.Activation. The output is [n, oh, ow, cout] with
+// oh = (h − 1)·stride − top − bottom + kh, or h·stride with Same padding.
+// It runs as one SGEMM per sub-batch and col2im, the batch split over
+// tensor.Workers(). It panics, naming the shapes, when they do not fit.
+func (tp *Tape) ConvTranspose2D(x, w, b *Var, opts ConvOptions) *Var {
+	xs, ws := x.Value.Shape(), w.Value.Shape()
+	if len(xs) != 4 || len(ws) != 4 || xs[3] != ws[3] {
+		panic(fmt.Sprintf("autodiff: ConvTranspose2D shape mismatch: input %v (NHWC), kernel %v ([kh, kw, cout, cin])", xs, ws))
+	}
+	s := convSpec{n: xs[0], ph: xs[1], pw: xs[2], mc: xs[3], kh: ws[0], kw: ws[1], ic: ws[2], act: opts.Activation}
+	s.stride = resolveStride(opts.Stride)
+	p := opts.Padding
+	if p.Same {
+		s.ih, s.iw = s.ph*s.stride, s.pw*s.stride
+		s.padTop, _ = samePadding(s.ih, s.ph, s.kh, s.stride)
+		s.padLeft, _ = samePadding(s.iw, s.pw, s.kw, s.stride)
+	} else {
+		s.ih = (s.ph-1)*s.stride - p.Top - p.Bottom + s.kh
+		s.iw = (s.pw-1)*s.stride - p.Left - p.Right + s.kw
+		s.padTop, s.padLeft = p.Top, p.Left
+	}
+	if s.ih <= 0 || s.iw <= 0 {
+		panic(fmt.Sprintf("autodiff: ConvTranspose2D padding %+v leaves no output for input %v, kernel %v", p, xs, ws))
+	}
+	checkBias("ConvTranspose2D", b, s.ic)
+	out := tp.alloc(s.n, s.ih, s.iw, s.ic)
+	sc := tp.convScratch(&s, 0, 0)
+	var bias []float32
+	if b != nil {
+		bias = b.Value.Data()
+	}
+	xd, wd, od := x.Value.Data(), w.Value.Data(), out.Data()
+	k, rowsPer := s.k(), s.patches()
+	tensor.Parallel(s.n, func(worker, lo, hi int) {
+		col := sc.colOf(worker)
+		for i0 := lo; i0 < hi; i0 += sc.sb {
+			i1 := min(hi, i0+sc.sb)
+			rows := (i1 - i0) * rowsPer
+			tp.blas.Sgemm(false, true, rows, k, s.mc, 1, xd[i0*rowsPer*s.mc:], s.mc, wd, s.mc, 0, col, k)
+			for i := i0; i < i1; i++ {
+				img := od[i*s.imageLen() : (i+1)*s.imageLen()]
+				clear(img)
+				s.col2im(col[(i-i0)*rowsPer*k:], img)
+				biasActivate(img, bias, s.ic, s.act)
+			}
+		}
+	})
+	v := tp.record(out, convTranspose2DOp{}, x, w, b)
+	v.conv = s
+	return v
+}
+
+func (convTranspose2DOp) backward(tp *Tape, v *Var) {
+	x, w, b := v.in[0], v.in[1], v.in[2]
+	s := &v.conv
+	k, rowsPer := s.k(), s.patches()
+	wantW, wantB := w.needGrad, b != nil && b.needGrad
+	wLen := 0
+	if wantW || wantB {
+		wLen = k * s.mc
+	}
+	sc := tp.convScratch(s, wLen, s.ic)
+	var gx []float32
+	addX := false
+	if x.needGrad {
+		g, add := tp.gradDst(x)
+		gx, addX = g.Data(), add
+	}
+	xd, wd, yd, dyd := x.Value.Data(), w.Value.Data(), v.Value.Data(), v.grad.Data()
+	tensor.Parallel(s.n, func(worker, lo, hi int) {
+		col := sc.colOf(worker)
+		dy := dyd[lo*s.imageLen() : hi*s.imageLen()]
+		if s.act == ReLUActivation {
+			maskReLU(dy, yd[lo*s.imageLen():hi*s.imageLen()])
+		}
+		if wantB {
+			addColumnSums(sc.db[worker*s.ic:(worker+1)*s.ic], dy, s.ic, false)
+		}
+		for i0 := lo; i0 < hi; i0 += sc.sb {
+			i1 := min(hi, i0+sc.sb)
+			rows := (i1 - i0) * rowsPer
+			for i := i0; i < i1; i++ {
+				s.im2col(dyd[i*s.imageLen():(i+1)*s.imageLen()], col[(i-i0)*rowsPer*k:])
+			}
+			xRows := xd[i0*rowsPer*s.mc : i1*rowsPer*s.mc]
+			if wantW {
+				dw := sc.dw[worker*wLen : (worker+1)*wLen]
+				tp.blas.Sgemm(true, false, k, s.mc, rows, 1, col, k, xRows, s.mc, beta(i0 > lo), dw, s.mc)
+			}
+			if gx != nil {
+				tp.blas.Sgemm(false, false, rows, s.mc, k, 1, col, k, wd, s.mc, beta(addX), gx[i0*rowsPer*s.mc:i1*rowsPer*s.mc], s.mc)
+			}
+		}
+	})
+	tp.reducePartials(w, sc.dw, sc.workers, wantW)
+	tp.reducePartials(b, sc.db, sc.workers, wantB)
+}
