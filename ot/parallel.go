@@ -1,0 +1,97 @@
+package ot
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Parallel loops split their range into blocks that depend only on the problem
+// size, never on the number of CPUs, and sum per-block partial results in block
+// order. A run therefore gives bit-identical results on any machine and with any
+// GOMAXPROCS; only the number of goroutines that work on the blocks varies.
+
+// reduceBlocks is the number of blocks of a row range with per-block partial
+// sums. Eight blocks keep up to eight cores busy at a cost of eight partial
+// vectors.
+const reduceBlocks = 8
+
+// serialWork is the amount of work, in multiply-adds, under which a loop runs
+// on the calling goroutine: starting goroutines costs a few microseconds.
+const serialWork = 1 << 15
+
+// blockRange returns the half-open row range of block k of nb blocks over n rows.
+func blockRange(n, nb, k int) (lo, hi int) {
+	return k * n / nb, (k + 1) * n / nb
+}
+
+// numBlocks returns how many reduction blocks to use for n rows: reduceBlocks,
+// or n when that is smaller.
+func numBlocks(n int) int { return min(n, reduceBlocks) }
+
+// forBlocks calls f(k, lo, hi) for each block k of nb blocks over n rows,
+// concurrently when work (the total number of multiply-adds) is large enough.
+// f must write only to memory owned by block k.
+func forBlocks(n, nb int, work int, f func(k, lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), nb)
+	if work < serialWork || workers <= 1 {
+		for k := 0; k < nb; k++ {
+			lo, hi := blockRange(n, nb, k)
+			f(k, lo, hi)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for k := w; k < nb; k += workers {
+				lo, hi := blockRange(n, nb, k)
+				f(k, lo, hi)
+			}
+		}(w)
+	}
+	wg.Wait()
+}
+
+// forRows calls f(lo, hi) on disjoint row ranges that cover 0..n, concurrently
+// when work is large enough. Use it when each row's result is computed by one
+// call alone, so that the split cannot change any value.
+func forRows(n int, work int, f func(lo, hi int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if work < serialWork || workers <= 1 || n < 2 {
+		f(0, n)
+		return
+	}
+	// Twice as many chunks as workers balances rows of uneven cost.
+	chunks := min(n, 2*workers)
+	forBlocks(n, chunks, work, func(_, lo, hi int) { f(lo, hi) })
+}
+
+// partials holds nb per-block vectors of length size for a blocked reduction.
+type partials struct {
+	nb, size int
+	data     []float64
+}
+
+func (p *partials) reset(nb, size int) {
+	p.nb, p.size = nb, size
+	if cap(p.data) < nb*size {
+		p.data = make([]float64, nb*size)
+	}
+	p.data = p.data[:nb*size]
+	clear(p.data)
+}
+
+func (p *partials) block(k int) []float64 { return p.data[k*p.size : (k+1)*p.size] }
+
+// sumInto writes the sum of the blocks, added in block order, into dst.
+func (p *partials) sumInto(dst []float64) {
+	copy(dst, p.block(0))
+	for k := 1; k < p.nb; k++ {
+		b := p.block(k)
+		for j := range dst {
+			dst[j] += b[j]
+		}
+	}
+}
