@@ -169,3 +169,38 @@ func close(got, want, rel float64) bool {
 }
 
 var _ = strings.Contains
+
+func TestExactGWMatchesPOT(t *testing.T) {
+	for _, gp := range loadGolden(t) {
+		if gp.exact == nil {
+			continue
+		}
+		t.Run(gp.name, func(t *testing.T) {
+			res, err := ExactGW{}.Solve(gp.problem(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Converged {
+				t.Fatalf("status %v", res.Status)
+			}
+			want := gp.exact.GW
+			if gp.expected != nil {
+				want = *gp.expected
+			}
+			// Same local minimum as POT's conditional gradient from the
+			// product plan: equal to rounding, 1e-9 relative. Zero minima are
+			// compared absolutely.
+			got := 2 * res.GW
+			if want == 0 || math.Abs(want) < 1e-12 {
+				if math.Abs(got) > 1e-12 {
+					t.Errorf("2·GW = %g, want 0", got)
+				}
+			} else if !close(got, want, 1e-9) {
+				t.Errorf("2·GW = %.15g, POT %.15g", got, want)
+			}
+			if res.MarginalError > 1e-12 {
+				t.Errorf("marginal error %g", res.MarginalError)
+			}
+		})
+	}
+}

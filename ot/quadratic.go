@@ -44,9 +44,10 @@ func NewQuadraticProblem(x, y Geometry, a, b []float64) (*QuadraticProblem, erro
 	q := &QuadraticProblem{x: cx, y: cy, a: a, b: b}
 	q.cx2a = symSqMulVec(cx, a)
 	q.cy2b = symSqMulVec(cy, b)
-	q.fwd = newSandwich(cx, cy.transposed())
+	// A sandwich of (x, y) computes Cx·P·Cyᵀ.
+	q.fwd = newSandwich(cx, cy)
 	if !cx.symmetric || !cy.symmetric {
-		q.bwd = newSandwich(cx.transposed(), cy)
+		q.bwd = newSandwich(cx.transposed(), cy.transposed())
 	}
 	return q, nil
 }
