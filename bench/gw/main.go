@@ -1,0 +1,195 @@
+// Command gw times gmg's Gromov-Wasserstein solvers against POT 0.8.2 on the
+// same point clouds. It runs the anchor script and gmg alternately (POT, gmg,
+// POT, gmg, ...), each on the clouds that the anchor saves with its PREFIX
+// argument, and prints one JSON line per size with the median times, their
+// ratio, both GW values (POT's convention, 2·E) and gmg's peak heap.
+//
+// Usage:
+//
+//	go run ./bench/gw -n 1024 -mode entropic -reps 5
+//	go run ./bench/gw -n 4096 -mode entropic -pot=false
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/gromov-monge/gmg/internal/npy"
+	"github.com/gromov-monge/gmg/ot"
+)
+
+func main() {
+	n := flag.Int("n", 1024, "number of points in each cloud")
+	dimX := flag.Int("dim-x", 10, "dimension of the first cloud")
+	dimY := flag.Int("dim-y", 64, "dimension of the second cloud")
+	mode := flag.String("mode", "entropic", "entropic or exact")
+	potEps := flag.Float64("pot-epsilon", 0.01, "POT's epsilon; gmg uses half of it as absolute epsilon")
+	reps := flag.Int("reps", 5, "alternating repetitions")
+	withPOT := flag.Bool("pot", true, "run the POT anchor; false times gmg alone on clouds drawn in Go")
+	anchor := flag.String("anchor", "../shared/anchors/pot_gw.py", "path of pot_gw.py")
+	python := flag.String("python", "/usr/bin/python3", "Python interpreter with POT")
+	flag.Parse()
+	if err := run(*n, *dimX, *dimY, *mode, *potEps, *reps, *withPOT, *anchor, *python); err != nil {
+		fmt.Fprintln(os.Stderr, "gw bench:", err)
+		os.Exit(1)
+	}
+}
+
+type potLine struct {
+	MedianS float64 `json:"median_s"`
+	GW      float64 `json:"gw_dist_pot_convention"`
+}
+
+func run(n, dimX, dimY int, mode string, potEps float64, reps int, withPOT bool, anchor, python string) error {
+	dir, err := os.MkdirTemp("", "gwbench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	prefix := filepath.Join(dir, "clouds")
+	potMode := strconv.FormatFloat(potEps, 'g', -1, 64)
+	if mode == "exact" {
+		potMode = "exact"
+	}
+
+	var x, y *ot.Matrix
+	var potTimes []float64
+	var potGW float64
+	runPOT := func() error {
+		cmd := exec.Command(python, anchor, strconv.Itoa(n), strconv.Itoa(dimX), strconv.Itoa(dimY), potMode, "1", prefix)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("anchor: %v", err)
+		}
+		var line potLine
+		if err := json.Unmarshal(out.Bytes(), &line); err != nil {
+			return fmt.Errorf("anchor output %q: %v", out.String(), err)
+		}
+		potTimes = append(potTimes, line.MedianS)
+		potGW = line.GW
+		return nil
+	}
+	if withPOT {
+		if err := runPOT(); err != nil {
+			return err
+		}
+		if x, err = readCloud(prefix + "_x.npy"); err != nil {
+			return err
+		}
+		if y, err = readCloud(prefix + "_y.npy"); err != nil {
+			return err
+		}
+		potTimes = potTimes[:0]
+	} else {
+		rng := rand.New(rand.NewPCG(0, 0))
+		x, y = gaussian(rng, n, dimX), gaussian(rng, n, dimY)
+	}
+
+	var gmgTimes []float64
+	var res *ot.GWResult
+	for r := 0; r < reps; r++ {
+		if withPOT {
+			if err := runPOT(); err != nil {
+				return err
+			}
+		}
+		runtime.GC()
+		start := time.Now()
+		res, err = solve(x, y, mode, potEps/2)
+		if err != nil {
+			return err
+		}
+		gmgTimes = append(gmgTimes, time.Since(start).Seconds())
+	}
+	load, _ := os.ReadFile("/proc/loadavg")
+	out := map[string]any{
+		"n": n, "dim_x": dimX, "dim_y": dimY, "mode": mode, "reps": reps,
+		"gmg_median_s": median(gmgTimes), "gmg_times_s": gmgTimes,
+		"gmg_gw_pot_convention": 2 * res.GW, "gmg_status": res.Status.String(),
+		"gmg_outer": res.OuterIterations, "gmg_inner": res.InnerIterations,
+		"gmg_peak_heap_mib": peakHeapMiB(), "loadavg": string(bytes.TrimSpace(load)),
+		"gomaxprocs": runtime.GOMAXPROCS(0),
+	}
+	if withPOT {
+		out["pot_median_s"] = median(potTimes)
+		out["pot_times_s"] = potTimes
+		out["pot_gw"] = potGW
+		out["speedup_median"] = median(potTimes) / median(gmgTimes)
+		out["gw_relative_difference"] = (2*res.GW - potGW) / potGW
+	}
+	line, _ := json.Marshal(out)
+	fmt.Println(string(line))
+	return nil
+}
+
+// solve builds the benchmark problem: squared-Euclidean costs divided by
+// their maximum, uniform weights, as the anchor does.
+func solve(x, y *ot.Matrix, mode string, eps float64) (*ot.GWResult, error) {
+	gx, err := ot.NewPointCloud(x, ot.SqEuclidean, ot.NormalizeMax)
+	if err != nil {
+		return nil, err
+	}
+	gy, err := ot.NewPointCloud(y, ot.SqEuclidean, ot.NormalizeMax)
+	if err != nil {
+		return nil, err
+	}
+	q, err := ot.NewQuadraticProblem(gx, gy, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if mode == "exact" {
+		return ot.ExactGW{}.Solve(q)
+	}
+	return ot.EntropicGW{Epsilon: eps, EpsilonMode: ot.AbsoluteEpsilon}.Solve(q)
+}
+
+func readCloud(path string) (*ot.Matrix, error) {
+	a, err := npy.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(a.Shape) != 2 {
+		return nil, fmt.Errorf("%s: shape %s, want 2 dimensions", path, a.ShapeString())
+	}
+	return ot.NewMatrix(a.Shape[0], a.Shape[1], a.Float64())
+}
+
+func gaussian(rng *rand.Rand, n, dim int) *ot.Matrix {
+	data := make([]float64, n*dim)
+	for i := range data {
+		data[i] = rng.NormFloat64()
+	}
+	return &ot.Matrix{Rows: n, Cols: dim, Data: data}
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// peakHeapMiB returns the largest heap the Go runtime has mapped, which
+// bounds the solver's peak memory.
+func peakHeapMiB() float64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/total:bytes"}}
+	metrics.Read(sample)
+	return float64(sample[1].Value.Uint64()) / (1 << 20)
+}
