@@ -177,7 +177,7 @@ func zeros(rows, cols int) [][]float64 {
 
 func TestDCIFromImportance(t *testing.T) {
 	stacked := append(diag(5, 1), diag(5, 1)...) // [diag; diag], 10 codes × 5 factors
-	sideBySide := make([][]float64, 5)            // [diag, diag], 5 codes × 10 factors
+	sideBySide := make([][]float64, 5)           // [diag, diag], 5 codes × 10 factors
 	for i := range sideBySide {
 		sideBySide[i] = make([]float64, 10)
 		sideBySide[i][i], sideBySide[i][i+5] = 1, 1
