@@ -22,8 +22,10 @@ func (identityData) Factors() []data.Factor {
 	}
 	return fs
 }
-func (identityData) ImageShape() data.ImageShape { return data.ImageShape{Height: 1, Width: 10, Channels: 1} }
-func (identityData) Source() string              { return "procedural" }
+func (identityData) ImageShape() data.ImageShape {
+	return data.ImageShape{Height: 1, Width: 10, Channels: 1}
+}
+func (identityData) Source() string { return "procedural" }
 func (identityData) Observe(factors []int, _ *rand.Rand, dst []float32) error {
 	for i, v := range factors {
 		dst[i] = float32(v+1) / 10
