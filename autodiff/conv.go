@@ -58,7 +58,7 @@ func samePadding(in, out, k, s int) (before, after int) {
 // colBudget is the number of float32 values one worker's im2col buffer may
 // hold: 1 MiB, so that a sub-batch's patch matrix stays in the L2 or L3 cache
 // between im2col and the GEMM that reads it.
-const colBudget = 1 << 18
+const colBudget = 1 << 17
 
 // im2col writes the patch matrix of one image: row py·pw+px holds the kh×kw×ic
 // window at that kernel position, with zeros where it leaves the image.

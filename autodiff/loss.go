@@ -6,7 +6,8 @@ import (
 	"github.com/gromov-monge/gmg/tensor"
 )
 
-// bceOp is the backward pass of SigmoidCrossEntropy; v.aux holds the labels.
+// bceOp is the backward pass of SigmoidCrossEntropy; v.aux holds the labels
+// and v.vals[0] the sigmoid of the logits, saved by the forward pass.
 type bceOp struct{}
 
 // SigmoidCrossEntropy returns, element-wise, the cross-entropy between
@@ -17,16 +18,26 @@ type bceOp struct{}
 func (tp *Tape) SigmoidCrossEntropy(logits *Var, labels *tensor.Tensor) *Var {
 	tensor.MustSameShape("SigmoidCrossEntropy", logits.Value.Shape(), labels.Shape())
 	out := tp.alloc(logits.Value.Shape()...)
-	xs, zs, ys := logits.Value.Data(), labels.Data(), out.Data()
-	for i, x := range xs {
-		ax := x
-		if ax < 0 {
-			ax = -ax
+	sig := tp.alloc(logits.Value.Shape()...)
+	xs, zs, ys, ss := logits.Value.Data(), labels.Data(), out.Data(), sig.Data()
+	parallelFor(len(xs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			x := float64(xs[i])
+			// e = e^−|x| is in (0, 1], so log(1 + e) loses nothing that
+			// matters at float32 precision and the assembly math.Log is
+			// faster than math.Log1p.
+			e := math.Exp(-math.Abs(x))
+			ys[i] = float32(max(x, 0) - x*float64(zs[i]) + math.Log(1+e))
+			if x >= 0 {
+				ss[i] = float32(1 / (1 + e))
+			} else {
+				ss[i] = float32(e / (1 + e))
+			}
 		}
-		ys[i] = max(x, 0) - x*zs[i] + float32(math.Log1p(math.Exp(-float64(ax))))
-	}
+	})
 	v := tp.record(out, bceOp{}, logits)
 	v.aux = labels
+	v.vals = append(v.vals, sig)
 	return v
 }
 
@@ -36,15 +47,17 @@ func (bceOp) backward(tp *Tape, v *Var) {
 		return
 	}
 	gx, add := tp.gradDst(x)
-	dst, xs, zs, dy := gx.Data(), x.Value.Data(), v.aux.Data(), v.grad.Data()
-	for i := range dst {
-		d := dy[i] * (sigmoid(xs[i]) - zs[i])
-		if add {
-			dst[i] += d
-		} else {
-			dst[i] = d
+	dst, ss, zs, dy := gx.Data(), v.vals[0].Data(), v.aux.Data(), v.grad.Data()
+	parallelFor(len(dst), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			d := dy[i] * (ss[i] - zs[i])
+			if add {
+				dst[i] += d
+			} else {
+				dst[i] = d
+			}
 		}
-	}
+	})
 }
 
 // gaussianKLOp is the backward pass of GaussianKL.

@@ -1,0 +1,206 @@
+// Command vaestep compares the speed of one β-VAE training step (forward,
+// backward, Adam; batch 64, 64×64 images) in gmg with PyTorch's, running
+// both in one process tree and alternating between them.
+//
+// Each round times gmg for -steps steps and then runs the PyTorch anchor
+// script with 1 and with 2 threads for the same number of steps. A round's
+// ratio is gmg's images/s over the faster PyTorch setting; the program prints
+// every round and the median ratio per channel count, plus gmg's heap
+// allocations per steady-state step.
+//
+// Usage:
+//
+//	go run ./bench/vaestep [-channels 1,3] [-rounds 5] [-steps 10] [-mode split|blas2]
+//
+// The anchor is ../shared/anchors/torch_vae_step.py, run with /usr/bin/python3
+// (Debian's, with python3-torch installed); -anchor and -python change them.
+// With -anchor "" only gmg is timed.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gromov-monge/gmg/autodiff"
+	"github.com/gromov-monge/gmg/nn"
+	"github.com/gromov-monge/gmg/tensor"
+	"github.com/gromov-monge/gmg/vae"
+)
+
+const batch = 64
+
+func main() {
+	channelsFlag := flag.String("channels", "1,3", "comma-separated channel counts of the 64×64 images")
+	rounds := flag.Int("rounds", 5, "number of alternating rounds")
+	steps := flag.Int("steps", 10, "timed training steps per round and implementation")
+	anchor := flag.String("anchor", "../shared/anchors/torch_vae_step.py", "PyTorch anchor script; empty to time gmg only")
+	python := flag.String("python", "/usr/bin/python3", "Python interpreter that has torch")
+	mode := flag.String("mode", "split", "parallelism: split (batch split over GOMAXPROCS workers, 1-thread OpenBLAS) or blas2 (1 worker, 2-thread OpenBLAS)")
+	flag.Parse()
+
+	if err := run(*channelsFlag, *rounds, *steps, *anchor, *python, *mode); err != nil {
+		fmt.Fprintln(os.Stderr, "vaestep:", err)
+		os.Exit(1)
+	}
+}
+
+func run(channelsFlag string, rounds, steps int, anchor, python, mode string) error {
+	if rounds < 1 || steps < 1 {
+		return fmt.Errorf("-rounds %d and -steps %d must be at least 1", rounds, steps)
+	}
+	blas, err := tensor.DefaultBLAS()
+	if err != nil {
+		return err
+	}
+	switch mode {
+	case "split":
+	case "blas2":
+		tensor.SetWorkers(1)
+		blas.SetThreads(2)
+	default:
+		return fmt.Errorf("invalid -mode %q (valid: split, blas2)", mode)
+	}
+	var channels []int
+	for _, f := range strings.Split(channelsFlag, ",") {
+		c, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || c < 1 {
+			return fmt.Errorf("invalid channel count %q in -channels", f)
+		}
+		channels = append(channels, c)
+	}
+	fmt.Printf("gmg BLAS %s (%s), mode %s, workers %d, GOMAXPROCS %d, batch %d, %d steps per round\n",
+		blas.Name(), blas.Core(), mode, tensor.Workers(), runtime.GOMAXPROCS(0), batch, steps)
+
+	for _, c := range channels {
+		s, err := newStepper(blas, c)
+		if err != nil {
+			return err
+		}
+		for range 3 {
+			if err := s.step(); err != nil {
+				return err
+			}
+		}
+		var ratios, gmgRates []float64
+		var allocs float64
+		for r := range rounds {
+			rate, a, err := s.time(steps)
+			if err != nil {
+				return err
+			}
+			gmgRates = append(gmgRates, rate)
+			allocs = a
+			line := fmt.Sprintf("channels %d round %d: gmg %.1f images/s", c, r+1, rate)
+			if anchor != "" {
+				best := 0.0
+				for _, threads := range []int{1, 2} {
+					t, err := torchRate(python, anchor, threads, steps, c)
+					if err != nil {
+						return err
+					}
+					line += fmt.Sprintf(", torch %d thread(s) %.1f", threads, t)
+					best = max(best, t)
+				}
+				ratios = append(ratios, rate/best)
+				line += fmt.Sprintf(", ratio %.2f", rate/best)
+			}
+			fmt.Println(line)
+		}
+		summary := fmt.Sprintf("channels %d: gmg median %.1f images/s, %.0f allocations per step", c, median(gmgRates), allocs)
+		if len(ratios) > 0 {
+			summary += fmt.Sprintf(", median ratio to PyTorch's best %.2f", median(ratios))
+		}
+		fmt.Println(summary)
+	}
+	return nil
+}
+
+// stepper runs β-VAE steps on one random binary batch, as the anchor does.
+type stepper struct {
+	model *vae.Model
+	opt   *nn.Adam
+	tape  *autodiff.Tape
+	x     *tensor.Tensor
+	noise *tensor.Tensor
+	rng   *rand.Rand
+}
+
+func newStepper(blas tensor.BLAS, channels int) (*stepper, error) {
+	rng := rand.New(rand.NewPCG(0, 0))
+	m, err := vae.NewModel(vae.Benchmark(channels), rng)
+	if err != nil {
+		return nil, err
+	}
+	x := tensor.New(batch, 64, 64, channels)
+	for i := range x.Data() {
+		if rng.Float64() < 0.3 {
+			x.Data()[i] = 1
+		}
+	}
+	return &stepper{model: m, opt: nn.NewAdam(m.Params(), 1e-4), tape: autodiff.NewTape(blas), x: x,
+		noise: tensor.New(batch, 10), rng: rng}, nil
+}
+
+func (s *stepper) step() error {
+	s.tape.Reset()
+	vae.FillNormal(s.noise, s.rng)
+	l := s.model.BetaVAE(s.tape, s.x, s.noise, 1)
+	if err := s.tape.Backward(l.Total); err != nil {
+		return err
+	}
+	s.opt.Step()
+	return nil
+}
+
+// time runs n steps and returns the images/s of the median step and the
+// heap allocations per step.
+func (s *stepper) time(n int) (rate, allocs float64, err error) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	durations := make([]float64, n)
+	for i := range n {
+		start := time.Now()
+		if err := s.step(); err != nil {
+			return 0, 0, err
+		}
+		durations[i] = time.Since(start).Seconds()
+	}
+	runtime.ReadMemStats(&after)
+	return batch / median(durations), float64(after.Mallocs-before.Mallocs) / float64(n), nil
+}
+
+// torchRate runs the anchor and returns its images/s.
+func torchRate(python, script string, threads, steps, channels int) (float64, error) {
+	cmd := exec.Command(python, script, strconv.Itoa(threads), strconv.Itoa(steps), strconv.Itoa(channels), strconv.Itoa(batch))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, fmt.Errorf("anchor %s failed: %w", script, err)
+	}
+	var res struct {
+		ImagesPerS float64 `json:"images_per_s"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil || res.ImagesPerS <= 0 {
+		return 0, fmt.Errorf("anchor %s printed %q, expected a JSON line with images_per_s", script, out)
+	}
+	return res.ImagesPerS, nil
+}
+
+func median(x []float64) float64 {
+	s := slices.Clone(x)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
