@@ -39,25 +39,26 @@ var (
 // to 1 and returns it. The error wraps ErrBLASUnavailable and names the
 // library when it cannot be opened or lacks a symbol.
 func LoadOpenBLAS() (BLAS, error) {
-	openOnce.Do(func() { openLib, openErr = loadOpenBLAS() })
+	openOnce.Do(func() { openLib, openErr = loadOpenBLAS(OpenBLASLibrary) })
 	if openErr != nil {
 		return nil, openErr
 	}
 	return openLib, nil
 }
 
-func loadOpenBLAS() (*openBLAS, error) {
+// loadOpenBLAS opens the OpenBLAS shared library lib and looks up its symbols.
+func loadOpenBLAS(lib string) (*openBLAS, error) {
 	if runtime.GOOS != "linux" {
-		return nil, fmt.Errorf("%w: %s is loaded only on Linux, not %s", ErrBLASUnavailable, OpenBLASLibrary, runtime.GOOS)
+		return nil, fmt.Errorf("%w: %s is loaded only on Linux, not %s", ErrBLASUnavailable, lib, runtime.GOOS)
 	}
-	lib, err := purego.Dlopen(OpenBLASLibrary, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	handle, err := purego.Dlopen(lib, purego.RTLD_NOW|purego.RTLD_LOCAL)
 	if err != nil {
-		return nil, fmt.Errorf("%w: cannot load %s (install libopenblas0): %v", ErrBLASUnavailable, OpenBLASLibrary, err)
+		return nil, fmt.Errorf("%w: cannot load %s (install libopenblas0): %v", ErrBLASUnavailable, lib, err)
 	}
 	sym := func(name string) (uintptr, error) {
-		p, err := purego.Dlsym(lib, name)
+		p, err := purego.Dlsym(handle, name)
 		if err != nil || p == 0 {
-			return 0, fmt.Errorf("%w: %s has no symbol %s: %v", ErrBLASUnavailable, OpenBLASLibrary, name, err)
+			return 0, fmt.Errorf("%w: %s has no symbol %s: %v", ErrBLASUnavailable, lib, name, err)
 		}
 		return p, nil
 	}

@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -190,6 +191,13 @@ func TestSelectBLAS(t *testing.T) {
 		if o.Threads() != 1 {
 			t.Errorf("OpenBLAS threads = %d after loading, want 1", o.Threads())
 		}
+	}
+}
+
+func TestMissingOpenBLASNamesLibrary(t *testing.T) {
+	_, err := loadOpenBLAS("libopenblas-missing.so.0")
+	if !errors.Is(err, ErrBLASUnavailable) || !strings.Contains(err.Error(), "libopenblas-missing.so.0") {
+		t.Fatalf("error %v, want ErrBLASUnavailable naming the library", err)
 	}
 }
 

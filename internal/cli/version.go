@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/gromov-monge/gmg/tensor"
 )
 
 // Version is gmg's release version. Builds from a source checkout report it with
@@ -21,6 +23,11 @@ func runVersion(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "gmg %s%s\n", Version, revision())
 	fmt.Fprintf(e.stdout, "go  %s %s/%s, %d CPUs\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+	blas, err := tensor.DefaultBLAS()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "blas %s, core %s\n", blas.Name(), blas.Core())
 	return nil
 }
 
