@@ -3,11 +3,11 @@
 // Gromov-Wasserstein (GW) problem between two metric-measure spaces, entropic
 // (mirror descent) and exact (conditional gradient, a local minimum).
 //
-// The layout follows OTT-JAX's split with gonum's names: a Geometry holds a
-// cost matrix (PointCloud from points and a Cost, or CostMatrix given
-// directly), a QuadraticProblem pairs two geometries with weights, and a
-// solver (EntropicGW, ExactGW, Sinkhorn) holds settings only and returns a
-// result with a Status. GromovWasserstein is the one-call entry point.
+// The layout follows OTT-JAX's split with gonum's names. A Geometry is a cost
+// matrix: a PointCloud computes it from points and a Cost, a CostMatrix takes
+// it directly. A QuadraticProblem pairs two geometries with weights. A solver
+// (EntropicGW, ExactGW, Sinkhorn) contains settings only and returns a result
+// with a Status. GromovWasserstein is the one-call entry point.
 //
 // # Conventions
 //

@@ -1,8 +1,8 @@
 // Command gw times gmg's Gromov-Wasserstein solvers against POT 0.8.2 on the
 // same point clouds. It runs the anchor script and gmg alternately (POT, gmg,
-// POT, gmg, ...), each on the clouds that the anchor saves with its PREFIX
-// argument, and prints one JSON line per size with the median times, their
-// ratio, both GW values (POT's convention, 2·E) and gmg's peak heap.
+// POT, gmg, ...) on the clouds that the anchor saves with its PREFIX argument.
+// It prints one JSON line with the median times, their ratio, both GW values
+// (POT's convention, 2·E) and the peak resident memory of the Go process.
 //
 // Usage:
 //
@@ -20,9 +20,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"runtime/metrics"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gromov-monge/gmg/internal/npy"
@@ -119,7 +119,7 @@ func run(n, dimX, dimY int, mode string, potEps float64, reps int, withPOT bool,
 		"gmg_median_s": median(gmgTimes), "gmg_times_s": gmgTimes,
 		"gmg_gw_pot_convention": 2 * res.GW, "gmg_status": res.Status.String(),
 		"gmg_outer": res.OuterIterations, "gmg_inner": res.InnerIterations,
-		"gmg_peak_heap_mib": peakHeapMiB(), "loadavg": string(bytes.TrimSpace(load)),
+		"gmg_peak_rss_mib": peakRSSMiB(), "loadavg": string(bytes.TrimSpace(load)),
 		"gomaxprocs": runtime.GOMAXPROCS(0),
 	}
 	if withPOT {
@@ -186,10 +186,21 @@ func median(v []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// peakHeapMiB returns the largest heap the Go runtime has mapped, which
-// bounds the solver's peak memory.
-func peakHeapMiB() float64 {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/total:bytes"}}
-	metrics.Read(sample)
-	return float64(sample[1].Value.Uint64()) / (1 << 20)
+// peakRSSMiB returns the peak resident set size of this process (VmHWM in
+// /proc/self/status, Linux only), or -1 when it cannot be read.
+func peakRSSMiB() float64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err != nil {
+				return -1
+			}
+			return kb / 1024
+		}
+	}
+	return -1
 }

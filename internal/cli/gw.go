@@ -214,7 +214,7 @@ func readPointsNPY(path string) (*ot.Matrix, error) {
 	data := a.Float64()
 	for k, v := range data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%s: row %d (from 0) column %d holds %v: all coordinates must be finite", path, k/cols, k%cols, v)
+			return nil, fmt.Errorf("%s: row %d (from 0) column %d is %v: all coordinates must be finite", path, k/cols, k%cols, v)
 		}
 	}
 	return ot.NewMatrix(rows, cols, data)
@@ -248,7 +248,7 @@ func readPointsCSV(path string) (*ot.Matrix, error) {
 				return nil, fmt.Errorf("%s: line %d column %d: %q is not a number (CSV files have no header line)", path, line, k+1, strings.TrimSpace(field))
 			}
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("%s: line %d column %d holds %v: all coordinates must be finite", path, line, k+1, v)
+				return nil, fmt.Errorf("%s: line %d column %d is %v: all coordinates must be finite", path, line, k+1, v)
 			}
 			data = append(data, v)
 		}

@@ -110,8 +110,8 @@ func TestGWBadInput(t *testing.T) {
 		{"empty file", []string{"--x", writeFile(t, dir, "empty.csv", ""), "--y", good}, 1, "the file is empty"},
 		{"ragged rows", []string{"--x", writeFile(t, dir, "ragged.csv", "1,2\n3,4,5\n"), "--y", good}, 1, "line 2 has 3 fields, earlier lines have 2"},
 		{"non-numeric", []string{"--x", writeFile(t, dir, "word.csv", "1,2\n3,four\n"), "--y", good}, 1, `line 2 column 2: "four" is not a number`},
-		{"NaN in CSV", []string{"--x", writeFile(t, dir, "nan.csv", "1,2\nNaN,4\n"), "--y", good}, 1, "line 2 column 1 holds NaN"},
-		{"Inf in npy", []string{"--x", writeNPY(t, dir, "inf.npy", []int{2, 2}, []float64{1, 2, 3, math.Inf(1)}), "--y", good}, 1, "row 1 (from 0) column 1 holds +Inf"},
+		{"NaN in CSV", []string{"--x", writeFile(t, dir, "nan.csv", "1,2\nNaN,4\n"), "--y", good}, 1, "line 2 column 1 is NaN"},
+		{"Inf in npy", []string{"--x", writeNPY(t, dir, "inf.npy", []int{2, 2}, []float64{1, 2, 3, math.Inf(1)}), "--y", good}, 1, "row 1 (from 0) column 1 is +Inf"},
 		{"empty npy", []string{"--x", writeNPY(t, dir, "empty.npy", []int{0, 2}, []float64{}), "--y", good}, 1, "need at least one point"},
 		{"missing file", []string{"--x", filepath.Join(dir, "none.csv"), "--y", good}, 1, "no such file"},
 	}
