@@ -20,13 +20,16 @@ type openBLAS struct {
 	args       sync.Pool // *gemmArgs, heap blocks whose addresses are passed to C
 }
 
-// gemmArgs holds sgemm_'s scalar arguments in memory that C can read; Go's
-// heap does not move objects, so the pointers stay valid during the call.
+// gemmArgs holds sgemm_'s scalar arguments in memory that C can read, and
+// the argument vector itself, so that a call allocates nothing. Go's heap does
+// not move objects, and Sgemm keeps the block and the matrices alive until
+// the call returns, so the addresses in argv stay valid.
 type gemmArgs struct {
 	transA, transB byte
 	m, n, k        int32
 	lda, ldb, ldc  int32
 	alpha, beta    float32
+	argv           [13]uintptr
 }
 
 var (
@@ -137,7 +140,7 @@ func (o *openBLAS) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []fl
 	g.m, g.n, g.k = int32(n), int32(m), int32(k)
 	g.lda, g.ldb, g.ldc = int32(ldb), int32(lda), int32(ldc)
 	g.alpha, g.beta = alpha, beta
-	purego.SyscallN(o.sgemm,
+	g.argv = [13]uintptr{
 		uintptr(unsafe.Pointer(&g.transA)), uintptr(unsafe.Pointer(&g.transB)),
 		uintptr(unsafe.Pointer(&g.m)), uintptr(unsafe.Pointer(&g.n)), uintptr(unsafe.Pointer(&g.k)),
 		uintptr(unsafe.Pointer(&g.alpha)),
@@ -145,7 +148,10 @@ func (o *openBLAS) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []fl
 		uintptr(unsafe.Pointer(unsafe.SliceData(a))), uintptr(unsafe.Pointer(&g.ldb)),
 		uintptr(unsafe.Pointer(&g.beta)),
 		uintptr(unsafe.Pointer(unsafe.SliceData(c))), uintptr(unsafe.Pointer(&g.ldc)),
-	)
+	}
+	// Passing an existing slice avoids the allocation of a variadic one.
+	purego.SyscallN(o.sgemm, g.argv[:]...)
+	runtime.KeepAlive(g)
 	runtime.KeepAlive(a)
 	runtime.KeepAlive(b)
 	runtime.KeepAlive(c)
