@@ -98,8 +98,9 @@ func TestBehaviour(t *testing.T) {
 	irs := func(s *Scores) float64 { return s.IRS.Score }
 	modularity := func(s *Scores) float64 { return s.Modularity.Modularity }
 	// A per-sample permutation gives every code the same small mutual
-	// information with every factor; with 1,000 rows the estimation noise
-	// hides that, so modularity needs disentanglement_lib's 20,000.
+	// information with every factor. With 1,000 rows the estimation noise
+	// hides that, so modularity uses 20,000 rows as disentanglement_lib's
+	// own test does.
 	large := behaviourConfig
 	large.NumTrain, large.NumTest = 20000, 2000
 	cases := []struct {

@@ -39,9 +39,9 @@ func (c BetaVAEConfig) withDefaults() BetaVAEConfig {
 	return c
 }
 
-// BetaVAEResult is the BetaVAE score: the accuracy with which a linear
-// classifier tells, from the mean absolute code difference of pairs that share
-// one factor, which factor they share.
+// BetaVAEResult is the BetaVAE score: the accuracy of a linear classifier
+// that predicts which factor a batch of pairs shares from the pairs' mean
+// absolute code difference.
 type BetaVAEResult struct {
 	TrainAccuracy float64 `json:"train_accuracy"`
 	EvalAccuracy  float64 `json:"eval_accuracy"`

@@ -36,7 +36,7 @@ type DCIResult struct {
 }
 
 // DCI fits one gradient-boosted trees classifier (scikit-learn 1.2.1's
-// defaults unless gbt says otherwise) per factor on the training codes and
+// defaults unless gbt sets otherwise) per factor on the training codes and
 // returns the DCI scores. It checks ctx between stages.
 //
 // A factor with a single value in the training split has no classifier: its

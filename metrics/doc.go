@@ -20,10 +20,11 @@
 // The classifiers are those of internal/learn, which follow scikit-learn
 // 1.2.1's GradientBoostingClassifier, LinearSVC and LogisticRegression.
 //
-// Units and conventions: entropies and mutual information are in nats; codes
-// are binned into equal-width histogram bins over each code's sample range,
-// numbered from 1 as numpy.digitize numbers them; accuracies are fractions in
-// [0, 1]; matrices indexed by code and factor are [codes][factors].
+// Units and conventions: entropies and mutual information are in nats.
+// Codes are binned into equal-width histogram bins over each code's sample
+// range, numbered from 1 as numpy.digitize numbers them. Accuracies are
+// fractions in [0, 1], and matrices indexed by code and factor are
+// [codes][factors].
 //
 // Edge cases where disentanglement_lib divides by zero or raises (constant
 // codes, constant factors, a single code or factor) have defined results,

@@ -159,7 +159,7 @@ func ScoreCodes(ctx context.Context, all *Sample, metrics []Metric, cfg Config, 
 // disentanglement_lib: every metric starts a random stream from cfg.Seed and
 // draws its own splits (NumTrain, then NumTest observations with uniformly
 // drawn factors, in batches of BatchSize); BetaVAE and FactorVAE draw their
-// pairs and batches as their configurations say. progress, if not nil, is
+// pairs and batches as their configurations set. progress, if not nil, is
 // called before each metric.
 func Evaluate(ctx context.Context, d data.Dataset, rep Representation, metrics []Metric, cfg Config, progress func(Progress)) (*Scores, error) {
 	cfg = cfg.withDefaults()

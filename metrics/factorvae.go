@@ -61,11 +61,11 @@ type FactorVAEResult struct {
 	NumActiveCodes int `json:"num_active_dims"`
 }
 
-// FactorVAE returns the FactorVAE score of rep on d. It estimates each
+// FactorVAE returns the FactorVAE score of rep on d. It first estimates each
 // code's global variance (divisor n−1) from NumVarianceEstimate
-// observations; then each vote picks a factor k uniformly, draws BatchSize
-// factor rows sharing one value of k, and votes for the active code with the
-// smallest ratio of batch variance to global variance. The classifier maps
+// observations. Each vote then picks a factor k uniformly and draws BatchSize
+// factor rows sharing one value of k. The vote goes to the active code with
+// the smallest ratio of batch variance to global variance. The classifier maps
 // each code to the factor with most training votes for it. Both accuracies
 // are 0 when no code is active. Every draw comes from rng; it checks ctx
 // between votes.

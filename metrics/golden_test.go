@@ -54,7 +54,7 @@ func TestMutualInfoAndEntropy(t *testing.T) {
 }
 
 // migExample returns the twelve-sample example with two factors and three
-// codes; code2 is either twelve equally spaced values (example A) or an
+// codes. Its code2 is twelve equally spaced values (example A) or an
 // uninformative binary code (example B).
 func migExample(t *testing.T, binaryCode2 bool) *Sample {
 	factor0 := []int{0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"strings"
@@ -162,5 +163,27 @@ func TestGaussianCorrelations(t *testing.T) {
 				t.Errorf("Wasserstein correlation = %v, want %v", got, tc.wc)
 			}
 		})
+	}
+}
+
+func TestUnsupervisedJSONInfinity(t *testing.T) {
+	r := UnsupervisedResult{GaussianTotalCorrelation: math.Inf(1), GaussianWassersteinCorrelation: 0.5}
+	out, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `"gaussian_total_correlation":null`) {
+		t.Errorf("infinite total correlation not written as null: %s", out)
+	}
+	if !strings.Contains(string(out), `"gaussian_wasserstein_correlation":0.5`) {
+		t.Errorf("Wasserstein correlation missing: %s", out)
+	}
+	r.GaussianTotalCorrelation = 1.25
+	out, err = json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `"gaussian_total_correlation":1.25`) {
+		t.Errorf("finite total correlation not written: %s", out)
 	}
 }

@@ -55,8 +55,9 @@ func Modularity(m [][]float64) float64 {
 //
 // Edge cases: a constant code is standardised to 0 (disentanglement_lib
 // divides by its zero deviation). A factor with one value in the training
-// split, or one value in an evaluation split, has no defined ROC AUC and is
-// left out of that split's average; the average is 0 when no factor is left.
+// split, or one value in an evaluation split, has no defined ROC AUC, so it
+// is left out of that split's average. The average is 0 when no factor is
+// left.
 // In an evaluation split, a class never seen in training has score 0 for
 // every row, and classes whose column is all one label are skipped.
 func ModularityExplicitness(train, test *Sample, numBins int) (*ModularityResult, error) {
@@ -100,8 +101,8 @@ func ModularityExplicitness(train, test *Sample, numBins int) (*ModularityResult
 }
 
 // standardise returns the codes of train and test, each code shifted by its
-// training mean and divided by its training standard deviation (divisor n);
-// constant codes become 0.
+// training mean and divided by its training standard deviation (divisor n).
+// Constant codes become 0.
 func standardise(train, test *Sample) ([]float64, []float64) {
 	d := train.numCodes
 	xTrain, xTest := slices.Clone(train.codes), slices.Clone(test.codes)

@@ -63,6 +63,9 @@ func SAP(ctx context.Context, train, test *Sample, cfg SAPConfig) (*SAPResult, e
 	if cfg.Workers < 1 {
 		return nil, fmt.Errorf("%w: SAP Workers %d, must be >= 1", ErrInvalidConfig, cfg.Workers)
 	}
+	if train.n < 2 || test.n < 1 {
+		return nil, fmt.Errorf("%w: SAP needs at least 2 training rows and 1 test row, got %d and %d", ErrInvalidInput, train.n, test.n)
+	}
 	if !cfg.Continuous {
 		if err := checkClassCounts(train, test); err != nil {
 			return nil, err

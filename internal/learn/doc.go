@@ -15,8 +15,11 @@
 // Features are [n, d] float64 slices in row-major order and labels are ints
 // with any values; Classes lists them in increasing order.
 //
-// Limitations: where scikit-learn draws random numbers (the feature order that
-// breaks exact ties between tree splits, liblinear's coordinate order), this
-// package uses its own seeded PCG stream, so results match scikit-learn's up
-// to those ties and to the solver tolerance, not bit for bit.
+// Limitations: results match scikit-learn's to rounding, not bit for bit.
+// The trees draw their feature order with scikit-learn's own generators
+// (MT19937 seeds, xorshift per node), so GBTConfig.Seed reproduces
+// random_state. Yet splits whose quality ties up to rounding can still go
+// either way, and over many stages such ties make the models drift apart a
+// little. The SVC visits coordinates in a PCG order, not liblinear's, so its
+// weights agree with scikit-learn's to the solver tolerance.
 package learn

@@ -21,10 +21,11 @@ type GBTConfig struct {
 	MinSamplesSplit int
 	// MinSamplesLeaf is the fewest samples each child of a split needs; 0 means 1.
 	MinSamplesLeaf int
-	// Seed plays the part of scikit-learn's integer random_state: it orders
+	// Seed plays the part of scikit-learn's integer random_state. It orders
 	// the features at each node, which decides between splits of exactly
 	// equal quality (duplicated features, for example). The same seed gives
-	// the same trees as GradientBoostingClassifier(random_state=Seed).
+	// the same trees as GradientBoostingClassifier(random_state=Seed), up to
+	// splits that tie only after rounding.
 	Seed uint32
 	// Workers is the number of trees of one stage grown at the same time;
 	// 0 means runtime.GOMAXPROCS(0). The result does not depend on it.
@@ -204,8 +205,8 @@ func FitGBT(ctx context.Context, x []float64, n, d int, y []int, cfg GBTConfig) 
 		}
 	}
 	if numRelevant > 0 {
-		// scikit-learn averages over the trees with at least one split, then
-		// normalises to sum 1; the averaging cancels in the normalisation.
+		// scikit-learn averages over the trees with at least one split and
+		// then normalises to sum 1, so the averaging cancels out.
 		total := sumOf(m.importances)
 		if total > 0 {
 			for f := range m.importances {

@@ -32,7 +32,7 @@ func (c LogisticConfig) withDefaults() LogisticConfig {
 
 // Logistic is a fitted L2-regularised logistic regression with an
 // unpenalised intercept. With two classes it models the larger label with one
-// weight vector (scikit-learn's binary "ovr" case); with more it is
+// weight vector, scikit-learn's binary "ovr" case. With more classes it is
 // multinomial with one weight vector per class. The objective is the summed
 // log-loss plus ‖W‖²/(2C), minimised by L-BFGS from zero weights as
 // scikit-learn 1.2.1's solver "lbfgs" does through scipy's L-BFGS-B (memory

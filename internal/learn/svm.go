@@ -36,11 +36,11 @@ func (c SVCConfig) withDefaults() SVCConfig {
 	return c
 }
 
-// LinearSVC is a fitted linear support vector classifier: for each class
-// (one-vs-rest; a single one for two classes) a weight vector w and an
-// intercept b minimising ½‖(w, b)‖² + Σ_i C_i·max(0, 1 − y_i(w·x_i + b))²,
-// the squared hinge loss with the intercept regularised as one more feature
-// of value 1, as liblinear does. It is solved in the dual by coordinate
+// LinearSVC is a fitted linear support vector classifier. For each class
+// (one-vs-rest, or a single model for two classes) it holds a weight vector w
+// and an intercept b minimising ½‖(w, b)‖² + Σ_i C_i·max(0, 1 − y_i(w·x_i + b))².
+// This is the squared hinge loss with the intercept regularised as one more
+// feature of value 1, as liblinear does. It is solved in the dual by coordinate
 // descent with shrinking (Hsieh et al. 2008, "A dual coordinate descent method
 // for large-scale linear SVM", ICML, Algorithm 3), liblinear's solver 1 as
 // scikit-learn 1.2.1 ships it.
@@ -95,7 +95,7 @@ func FitLinearSVC(x []float64, n, d int, y []int, cfg SVCConfig) (*LinearSVC, er
 	}
 	for k := range numModels {
 		// With two classes the single model's positive class is the larger
-		// label and both classes keep their weight; one-vs-rest weights only
+		// label and both classes keep their weight. One-vs-rest weights only
 		// the positive class, as liblinear does.
 		pos, cPos, cNeg := k, cfg.C*weight[k], cfg.C
 		if K == 2 {

@@ -9,9 +9,10 @@ func TestLinearSVCMatchesScikitLearn(t *testing.T) {
 	cases := []struct {
 		file string
 		// coefTol bounds |coefficient - scikit-learn's|. Both solvers stop
-		// when the projected-gradient spread is below 1e-4, with different
-		// random coordinate orders, so they stop at slightly different points
-		// near the same optimum; the largest difference seen was 2e-6.
+		// when the projected-gradient spread is below 1e-4 but visit the
+		// coordinates in different random orders, so they stop at slightly
+		// different points near the same optimum. The largest difference
+		// seen was 2e-6.
 		coefTol float64
 		// maxMismatch is the largest share of test predictions allowed to
 		// differ: only points within about coefTol of a decision boundary can

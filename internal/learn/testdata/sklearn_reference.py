@@ -54,7 +54,7 @@ def logistic_case(name, n_train, n_test, d, labels, spread):
 # Ten stages: few enough that no two splits of one node tie up to rounding,
 # so results should agree to rounding. Over 100 stages, trees start to isolate
 # single samples, and two features that isolate the same sample give splits of
-# equal quality; the winner then depends on rounding.
+# equal quality. The winner then depends on rounding.
 gbt_case("gbt_binary_10.npz", 200, 100, 3, [3, 7], 1.5, 10)
 gbt_case("gbt_multiclass_10.npz", 300, 100, 4, [0, 1, 2, 5], 1.2, 10)
 gbt_case("gbt_binary.npz", 200, 100, 3, [3, 7], 1.5, 100)
