@@ -84,6 +84,18 @@ func valueGrid(column []float64, size int) (index []int, values []float64, err e
 	return index, values, nil
 }
 
+// formatShape formats a shape as NumPy prints it, e.g. "(480000, 6)".
+func formatShape(shape []int) string {
+	parts := make([]string, len(shape))
+	for i, n := range shape {
+		parts[i] = strconv.Itoa(n)
+	}
+	if len(parts) == 1 {
+		return "(" + parts[0] + ",)"
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
 // formatValues lists values compactly: all of them up to six, else the
 // first three and the last.
 func formatValues(values []float64) string {
