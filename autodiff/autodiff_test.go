@@ -283,3 +283,41 @@ func TestLogSumExpLargeInputs(t *testing.T) {
 		t.Errorf("LogSumExp = %g, want %g", got, want)
 	}
 }
+
+func TestFastExpAndLog1p(t *testing.T) {
+	for i := 0; i <= 200000; i++ {
+		x := -90 * float64(i) / 200000
+		got, want := float64(expNegative(float32(x))), math.Exp(float64(float32(x)))
+		// Below 2e-7 relative: the float32 rounding of the result (6e-8)
+		// plus the polynomial's truncation (1.2e-7); want is tiny but
+		// positive below −87, where expNegative returns 0.
+		if x > -87 && math.Abs(got-want) > 2.5e-7*want {
+			t.Fatalf("expNegative(%g) = %g, want %g", x, got, want)
+		}
+		e := float32(math.Exp(x))
+		got, want = float64(log1pUnit(e)), math.Log1p(float64(e))
+		// Subnormal e (below e^−87.3) lose relative precision in u = e/(2+e);
+		// expNegative never returns them.
+		if e >= 0x1p-126 && math.Abs(got-want) > 2.5e-7*want {
+			t.Fatalf("log1pUnit(%g) = %g, want %g", e, got, want)
+		}
+	}
+}
+
+func TestSigmoidCrossEntropyValues(t *testing.T) {
+	xs := []float32{-120, -30, -3.5, -0.25, 0, 1e-4, 2, 17, 95}
+	tp := NewTape(tensor.GoBLAS())
+	for _, z := range []float32{0, 0.3, 1} {
+		labels := tensor.New(len(xs))
+		labels.Fill(z)
+		out := tp.SigmoidCrossEntropy(tp.Const(tensor.FromSlice(xs, len(xs))), labels)
+		for i, x := range xs {
+			xf, zf := float64(x), float64(z)
+			want := math.Max(xf, 0) - xf*zf + math.Log1p(math.Exp(-math.Abs(xf)))
+			// float32 sum of terms up to |x|: a few ulps of max(|x|, 1).
+			if got := float64(out.Value.Data()[i]); math.Abs(got-want) > 4e-7*math.Max(math.Abs(xf), 1) {
+				t.Errorf("x=%g z=%g: %g, want %g", x, z, got, want)
+			}
+		}
+	}
+}

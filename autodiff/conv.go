@@ -78,7 +78,7 @@ func (s *convSpec) im2col(img, col []float32) {
 				}
 				clear(dst[:kx0*s.ic])
 				base := (iy*s.iw + ix0) * s.ic
-				copy(dst[kx0*s.ic:kx1*s.ic], img[base+kx0*s.ic:base+kx1*s.ic])
+				copyShort(dst[kx0*s.ic:kx1*s.ic], img[base+kx0*s.ic:base+kx1*s.ic])
 				clear(dst[kx1*s.ic:])
 			}
 		}
@@ -103,12 +103,38 @@ func (s *convSpec) col2im(col, img []float32) {
 				}
 				src := row[ky*rowLen+kx0*s.ic : ky*rowLen+kx1*s.ic]
 				base := (iy*s.iw+ix0)*s.ic + kx0*s.ic
-				dst := img[base : base+len(src)]
-				for i, v := range src {
-					dst[i] += v
-				}
+				addTo(img[base:base+len(src)], src)
 			}
 		}
+	}
+}
+
+// addTo adds src into dst element-wise; dst must be at least as long.
+func addTo(dst, src []float32) {
+	dst = dst[:len(src)]
+	i := 0
+	for ; i+4 <= len(src); i += 4 {
+		d, s := dst[i:i+4:i+4], src[i:i+4:i+4]
+		d[0] += s[0]
+		d[1] += s[1]
+		d[2] += s[2]
+		d[3] += s[3]
+	}
+	for ; i < len(src); i++ {
+		dst[i] += src[i]
+	}
+}
+
+// copyShort is copy for the short runs of images with few channels, where
+// the call into memmove costs more than a loop.
+func copyShort(dst, src []float32) {
+	if len(src) >= 16 {
+		copy(dst, src)
+		return
+	}
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = v
 	}
 }
 
@@ -117,29 +143,57 @@ func (s *convSpec) subBatch(chunk int) int {
 	return max(1, min(chunk, colBudget/max(1, s.patches()*s.k())))
 }
 
-// convScratch holds the per-worker buffers of one convolution call.
+// convGroups is the number of groups a convolution splits its batch into.
+// Groups are the unit of parallel work and of the partial weight gradients,
+// which are added in group order; because the split does not depend on the
+// number of cores, neither do the results. Eight groups keep both cores
+// busy when one of them is slowed by another process.
+const convGroups = 8
+
+// convScratch holds the buffers of one convolution call: one im2col buffer
+// per worker and one partial weight and bias gradient per group.
 type convScratch struct {
-	workers, sb  int
-	col          []float32 // workers × sb·patches·k
-	dw           []float32 // workers × weight length
-	db           []float32 // workers × bias length
-	colLen, wLen int
+	groups, sb         int
+	col                []float32 // workers × colLen
+	dw                 []float32 // groups × wLen
+	db                 []float32 // groups × bLen
+	colLen, wLen, bLen int
 }
 
 func (tp *Tape) convScratch(s *convSpec, wLen, bLen int) convScratch {
-	k := min(s.n, tensor.Workers())
-	chunk := (s.n + k - 1) / max(k, 1)
-	sb := s.subBatch(chunk)
-	sc := convScratch{workers: k, sb: sb, colLen: sb * s.patches() * s.k(), wLen: wLen}
-	sc.col = tp.alloc(k * sc.colLen).Data()
+	groups := min(s.n, convGroups)
+	groupSize := (s.n + groups - 1) / max(groups, 1)
+	sb := s.subBatch(groupSize)
+	workers := min(groups, tensor.Workers())
+	sc := convScratch{groups: groups, sb: sb, colLen: sb * s.patches() * s.k(), wLen: wLen, bLen: bLen}
+	sc.col = tp.alloc(workers * sc.colLen).Data()
 	if wLen > 0 {
-		sc.dw = tp.alloc(k * wLen).Data()
-		sc.db = tp.alloc(k * max(bLen, 1)).Data()
+		sc.dw = tp.alloc(groups * wLen).Data()
+		sc.db = tp.alloc(groups * max(bLen, 1)).Data()
 	}
 	return sc
 }
 
-func (sc *convScratch) colOf(w int) []float32 { return sc.col[w*sc.colLen : (w+1)*sc.colLen] }
+// run calls body for every group with its image range [lo, hi) and the
+// calling worker's im2col buffer.
+func (sc *convScratch) run(n int, body func(g, lo, hi int, col []float32)) {
+	tensor.ParallelTasks(sc.groups, func(worker, g int) {
+		lo, hi := tensor.Chunk(n, sc.groups, g)
+		body(g, lo, hi, sc.col[worker*sc.colLen:(worker+1)*sc.colLen])
+	})
+}
+
+// weightPartial returns group g's partial weight gradient.
+func (sc *convScratch) weightPartial(g int) []float32 { return sc.dw[g*sc.wLen : (g+1)*sc.wLen] }
+
+// biasPartial returns group g's partial bias gradient, or nil when the bias
+// needs no gradient.
+func (sc *convScratch) biasPartial(g int, want bool) []float32 {
+	if !want {
+		return nil
+	}
+	return sc.db[g*sc.bLen : (g+1)*sc.bLen]
+}
 
 // resolveStride returns the stride, treating 0 as 1, and panics if negative.
 func resolveStride(s int) int {
@@ -156,8 +210,8 @@ type conv2DOp struct{}
 // bias b [cout] (nil for none), then opts.Activation. The output is
 // [n, oh, ow, cout] with oh = (h + top + bottom − kh)/stride + 1, or
 // ceil(h/stride) with Same padding. It runs as im2col and one SGEMM per
-// sub-batch, the batch split over tensor.Workers(). It panics, naming the
-// shapes, when they do not fit.
+// sub-batch, the batch split into up to eight groups that tensor.Workers()
+// goroutines share. It panics, naming the shapes, when they do not fit.
 func (tp *Tape) Conv2D(x, w, b *Var, opts ConvOptions) *Var {
 	xs, ws := x.Value.Shape(), w.Value.Shape()
 	if len(xs) != 4 || len(ws) != 4 || xs[3] != ws[2] {
@@ -188,8 +242,7 @@ func (tp *Tape) Conv2D(x, w, b *Var, opts ConvOptions) *Var {
 	}
 	xd, wd, od := x.Value.Data(), w.Value.Data(), out.Data()
 	k, rowsPer := s.k(), s.patches()
-	tensor.Parallel(s.n, func(worker, lo, hi int) {
-		col := sc.colOf(worker)
+	sc.run(s.n, func(_, lo, hi int, col []float32) {
 		for i0 := lo; i0 < hi; i0 += sc.sb {
 			i1 := min(hi, i0+sc.sb)
 			for i := i0; i < i1; i++ {
@@ -229,15 +282,9 @@ func (conv2DOp) backward(tp *Tape, v *Var) {
 		gx, addX = g.Data(), add
 	}
 	xd, wd, yd, dyd := x.Value.Data(), w.Value.Data(), v.Value.Data(), v.grad.Data()
-	tensor.Parallel(s.n, func(worker, lo, hi int) {
-		col := sc.colOf(worker)
+	sc.run(s.n, func(g, lo, hi int, col []float32) {
 		dy := dyd[lo*rowsPer*s.mc : hi*rowsPer*s.mc]
-		if s.act == ReLUActivation {
-			maskReLU(dy, yd[lo*rowsPer*s.mc:hi*rowsPer*s.mc])
-		}
-		if wantB {
-			addColumnSums(sc.db[worker*s.mc:(worker+1)*s.mc], dy, s.mc, false)
-		}
+		maskAndSum(dy, yd[lo*rowsPer*s.mc:hi*rowsPer*s.mc], s.act, sc.biasPartial(g, wantB), s.mc)
 		for i0 := lo; i0 < hi; i0 += sc.sb {
 			i1 := min(hi, i0+sc.sb)
 			rows := (i1 - i0) * rowsPer
@@ -246,8 +293,7 @@ func (conv2DOp) backward(tp *Tape, v *Var) {
 				for i := i0; i < i1; i++ {
 					s.im2col(xd[i*s.imageLen():(i+1)*s.imageLen()], col[(i-i0)*rowsPer*k:])
 				}
-				dw := sc.dw[worker*wLen : (worker+1)*wLen]
-				tp.blas.Sgemm(true, false, k, s.mc, rows, 1, col, k, dyRows, s.mc, beta(i0 > lo), dw, s.mc)
+				tp.blas.Sgemm(true, false, k, s.mc, rows, 1, col, k, dyRows, s.mc, beta(i0 > lo), sc.weightPartial(g), s.mc)
 			}
 			if gx != nil {
 				tp.blas.Sgemm(false, true, rows, k, s.mc, 1, dyRows, s.mc, wd, s.mc, 0, col, k)
@@ -261,32 +307,34 @@ func (conv2DOp) backward(tp *Tape, v *Var) {
 			}
 		}
 	})
-	tp.reducePartials(w, sc.dw, sc.workers, wantW)
-	tp.reducePartials(b, sc.db, sc.workers, wantB)
+	tp.reducePartials(w, sc.dw, sc.groups, wantW)
+	tp.reducePartials(b, sc.db, sc.groups, wantB)
 }
 
-// reducePartials adds the per-worker partial gradients (workers consecutive
-// blocks of p's length) in worker order and stores or adds them into p's
-// gradient.
-func (tp *Tape) reducePartials(p *Var, partials []float32, workers int, want bool) {
+// reducePartials adds the per-group partial gradients (groups consecutive
+// blocks of p's length) in group order and stores or adds the sums into p's
+// gradient. Elements are split over the workers, and each element's sum
+// keeps the group order.
+func (tp *Tape) reducePartials(p *Var, partials []float32, groups int, want bool) {
 	if !want {
 		return
 	}
 	g, add := tp.gradDst(p)
 	gd := g.Data()
 	n := len(gd)
-	if !add {
-		copy(gd, partials[:n])
-	} else {
-		for i, v := range partials[:n] {
-			gd[i] += v
+	parallelFor(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			s := partials[i]
+			for k := 1; k < groups; k++ {
+				s += partials[k*n+i]
+			}
+			if add {
+				gd[i] += s
+			} else {
+				gd[i] = s
+			}
 		}
-	}
-	for w := 1; w < workers; w++ {
-		for i, v := range partials[w*n : (w+1)*n] {
-			gd[i] += v
-		}
-	}
+	})
 }
 
 type convTranspose2DOp struct{}
@@ -296,8 +344,9 @@ type convTranspose2DOp struct{}
 // with kernel w [kh, kw, cout, cin], plus bias b [cout] (nil for none), then
 // opts.Activation. The output is [n, oh, ow, cout] with
 // oh = (h − 1)·stride − top − bottom + kh, or h·stride with Same padding.
-// It runs as one SGEMM per sub-batch and col2im, the batch split over
-// tensor.Workers(). It panics, naming the shapes, when they do not fit.
+// It runs as one SGEMM per sub-batch and col2im, the batch split into up to
+// eight groups that tensor.Workers() goroutines share. It panics, naming the
+// shapes, when they do not fit.
 func (tp *Tape) ConvTranspose2D(x, w, b *Var, opts ConvOptions) *Var {
 	xs, ws := x.Value.Shape(), w.Value.Shape()
 	if len(xs) != 4 || len(ws) != 4 || xs[3] != ws[3] {
@@ -327,8 +376,7 @@ func (tp *Tape) ConvTranspose2D(x, w, b *Var, opts ConvOptions) *Var {
 	}
 	xd, wd, od := x.Value.Data(), w.Value.Data(), out.Data()
 	k, rowsPer := s.k(), s.patches()
-	tensor.Parallel(s.n, func(worker, lo, hi int) {
-		col := sc.colOf(worker)
+	sc.run(s.n, func(_, lo, hi int, col []float32) {
 		for i0 := lo; i0 < hi; i0 += sc.sb {
 			i1 := min(hi, i0+sc.sb)
 			rows := (i1 - i0) * rowsPer
@@ -363,15 +411,9 @@ func (convTranspose2DOp) backward(tp *Tape, v *Var) {
 		gx, addX = g.Data(), add
 	}
 	xd, wd, yd, dyd := x.Value.Data(), w.Value.Data(), v.Value.Data(), v.grad.Data()
-	tensor.Parallel(s.n, func(worker, lo, hi int) {
-		col := sc.colOf(worker)
+	sc.run(s.n, func(g, lo, hi int, col []float32) {
 		dy := dyd[lo*s.imageLen() : hi*s.imageLen()]
-		if s.act == ReLUActivation {
-			maskReLU(dy, yd[lo*s.imageLen():hi*s.imageLen()])
-		}
-		if wantB {
-			addColumnSums(sc.db[worker*s.ic:(worker+1)*s.ic], dy, s.ic, false)
-		}
+		maskAndSum(dy, yd[lo*s.imageLen():hi*s.imageLen()], s.act, sc.biasPartial(g, wantB), s.ic)
 		for i0 := lo; i0 < hi; i0 += sc.sb {
 			i1 := min(hi, i0+sc.sb)
 			rows := (i1 - i0) * rowsPer
@@ -380,14 +422,13 @@ func (convTranspose2DOp) backward(tp *Tape, v *Var) {
 			}
 			xRows := xd[i0*rowsPer*s.mc : i1*rowsPer*s.mc]
 			if wantW {
-				dw := sc.dw[worker*wLen : (worker+1)*wLen]
-				tp.blas.Sgemm(true, false, k, s.mc, rows, 1, col, k, xRows, s.mc, beta(i0 > lo), dw, s.mc)
+				tp.blas.Sgemm(true, false, k, s.mc, rows, 1, col, k, xRows, s.mc, beta(i0 > lo), sc.weightPartial(g), s.mc)
 			}
 			if gx != nil {
 				tp.blas.Sgemm(false, false, rows, s.mc, k, 1, col, k, wd, s.mc, beta(addX), gx[i0*rowsPer*s.mc:i1*rowsPer*s.mc], s.mc)
 			}
 		}
 	})
-	tp.reducePartials(w, sc.dw, sc.workers, wantW)
-	tp.reducePartials(b, sc.db, sc.workers, wantB)
+	tp.reducePartials(w, sc.dw, sc.groups, wantW)
+	tp.reducePartials(b, sc.db, sc.groups, wantB)
 }

@@ -48,7 +48,9 @@
 //
 // # Determinism
 //
-// Convolutions split the batch into tensor.Workers() chunks and add the
-// per-chunk weight gradients in chunk order, so repeated runs are
-// bit-identical for a fixed BLAS backend and worker count.
+// Convolutions split the batch into at most eight groups, a number that does
+// not depend on the cores, and add the per-group weight gradients in group
+// order. Matrix products split their rows into fixed blocks. Repeated runs
+// are therefore bit-identical for a fixed BLAS backend and BLAS thread count,
+// whatever tensor.Workers() is.
 package autodiff

@@ -281,13 +281,18 @@ func (tp *Tape) reduceInto(x *Var, g *tensor.Tensor) {
 	tensor.ReduceTo(gx, g, add)
 }
 
-// parallelFor runs body over [0, n) split into tensor.Workers() chunks when n
-// is large enough to pay for the goroutines, and inline otherwise. Bodies are
-// element-wise, so the result does not depend on the split.
+// parallelFor runs body over [0, n) split into eight chunks that
+// tensor.Workers() goroutines share when n is large enough to pay for the
+// goroutines, and inline otherwise. Bodies must compute each index on its
+// own, so that the result does not depend on the split.
 func parallelFor(n int, body func(lo, hi int)) {
 	if n < 1<<15 {
 		body(0, n)
 		return
 	}
-	tensor.Parallel(n, func(_, lo, hi int) { body(lo, hi) })
+	const chunks = 8
+	tensor.ParallelTasks(chunks, func(_, c int) {
+		lo, hi := tensor.Chunk(n, chunks, c)
+		body(lo, hi)
+	})
 }

@@ -22,16 +22,14 @@ func (tp *Tape) SigmoidCrossEntropy(logits *Var, labels *tensor.Tensor) *Var {
 	xs, zs, ys, ss := logits.Value.Data(), labels.Data(), out.Data(), sig.Data()
 	parallelFor(len(xs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			x := float64(xs[i])
-			// e = e^−|x| is in (0, 1], so log(1 + e) loses nothing that
-			// matters at float32 precision and the assembly math.Log is
-			// faster than math.Log1p.
-			e := math.Exp(-math.Abs(x))
-			ys[i] = float32(max(x, 0) - x*float64(zs[i]) + math.Log(1+e))
+			x := xs[i]
+			e := expNegative(min(x, -x))
+			inv := 1 / (1 + e)
+			ys[i] = max(x, 0) - x*zs[i] + log1pUnit(e)
 			if x >= 0 {
-				ss[i] = float32(1 / (1 + e))
+				ss[i] = inv
 			} else {
-				ss[i] = float32(e / (1 + e))
+				ss[i] = e * inv
 			}
 		}
 	})
@@ -58,6 +56,35 @@ func (bceOp) backward(tp *Tape, v *Var) {
 			}
 		}
 	})
+}
+
+// expNegative returns e^t for t ≤ 0 in float32, with a relative error below
+// 2e-7. It reduces t = k·ln 2 + r with |r| ≤ ln 2/2 (Cody and Waite's split
+// of ln 2 keeps r exact), evaluates the degree-6 Taylor polynomial of e^r,
+// whose truncation error is below 1.2e-7 there, and scales by 2^k. It
+// returns 0 below −87, where e^t is under the smallest normal float32.
+func expNegative(t float32) float32 {
+	if t < -87 {
+		return 0
+	}
+	const (
+		log2e = 1.44269504088896341
+		ln2Hi = 0.693359375 // ln 2 rounded to 9 bits, so k·ln2Hi is exact
+		ln2Lo = -2.12194440054690583e-4
+	)
+	k := float32(int32(t*log2e - 0.5))
+	r := (t - k*ln2Hi) - k*ln2Lo
+	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
+	return p * math.Float32frombits(uint32(127+int32(k))<<23)
+}
+
+// log1pUnit returns log(1 + e) for e in [0, 1] in float32, with a relative
+// error below 2e-7. It uses log(1 + e) = 2·atanh(u), u = e/(2 + e) ≤ 1/3,
+// and the atanh series to u¹³, whose next term is below 1e-8 relative.
+func log1pUnit(e float32) float32 {
+	u := e / (2 + e)
+	u2 := u * u
+	return 2 * u * (1 + u2*(1.0/3+u2*(1.0/5+u2*(1.0/7+u2*(1.0/9+u2*(1.0/11+u2*(1.0/13)))))))
 }
 
 // gaussianKLOp is the backward pass of GaussianKL.

@@ -132,6 +132,38 @@ func maskReLU(dy, y []float32) {
 	}
 }
 
+// maskAndSum applies the fused activation's gradient to dy, the [rows, c]
+// gradient of an output y, and stores its column sums into db when db is not
+// nil, in one pass over memory.
+func maskAndSum(dy, y []float32, act Activation, db []float32, c int) {
+	if act != ReLUActivation {
+		if db != nil {
+			addColumnSums(db, dy, c, false)
+		}
+		return
+	}
+	if db == nil || c == 1 {
+		maskReLU(dy, y)
+		if db != nil {
+			addColumnSums(db, dy, c, false)
+		}
+		return
+	}
+	clear(db)
+	db = db[:c]
+	y = y[:len(dy)]
+	for r := 0; r+c <= len(dy); r += c {
+		g, out := dy[r:r+c:r+c], y[r:r+c:r+c]
+		for j := range g {
+			b := int32(math.Float32bits(out[j]))
+			keep := uint32((-b) >> 31)
+			v := math.Float32frombits(math.Float32bits(g[j]) & keep)
+			g[j] = v
+			db[j] += v
+		}
+	}
+}
+
 // addColumnSums stores or adds the column sums of the [rows, c] matrix g
 // into dst [c], summing rows in order.
 func addColumnSums(dst, g []float32, c int, add bool) {

@@ -137,17 +137,22 @@ func Gemm(b BLAS, transA, transB bool, alpha float32, a, bm *Tensor, beta float3
 	b.Sgemm(transA, transB, m, n, k, alpha, a.data, a.shape[1], bm.data, bm.shape[1], beta, c.data, n)
 }
 
-// ParallelGemm is Gemm with the rows of C split into Workers() chunks, each
-// computed by a single-threaded call on its own goroutine. OpenBLAS may pick
-// different kernels for a smaller block, so the result can differ from Gemm's
-// in the last bits, but it is the same on every run for a fixed Workers().
+// gemmBlocks is the number of row blocks ParallelGemm splits C into. It is
+// fixed, not the number of cores, so results do not depend on Workers().
+const gemmBlocks = 4
+
+// ParallelGemm is Gemm with the rows of C split into four blocks, each
+// computed by one BLAS call on one of Workers() goroutines. OpenBLAS may
+// pick different kernels for a smaller block, so the result can differ from
+// Gemm's in the last bits, but it is the same on every run and for every
+// Workers(). Products with fewer than 2¹⁴ elements in C run as one call.
 func ParallelGemm(b BLAS, transA, transB bool, alpha float32, a, bm *Tensor, beta float32, c *Tensor) {
 	if c.Rank() != 2 || a.Rank() != 2 || bm.Rank() != 2 {
 		Gemm(b, transA, transB, alpha, a, bm, beta, c)
 		return
 	}
 	m, n := c.shape[0], c.shape[1]
-	if m*n < 1<<14 || Workers() == 1 {
+	if m*n < 1<<14 || m < gemmBlocks {
 		Gemm(b, transA, transB, alpha, a, bm, beta, c)
 		return
 	}
@@ -159,12 +164,13 @@ func ParallelGemm(b BLAS, transA, transB bool, alpha float32, a, bm *Tensor, bet
 	if transB {
 		kb = bm.shape[1]
 	}
-	if k != kb || (transA && a.shape[1] != m) || (!transA && a.shape[0] != m) {
+	if k != kb || (transA && a.shape[1] != m) || (!transA && a.shape[0] != m) || bm.Len() != k*n {
 		Gemm(b, transA, transB, alpha, a, bm, beta, c) // panics with the shapes
 		return
 	}
 	lda := a.shape[1]
-	Parallel(m, func(_, lo, hi int) {
+	ParallelTasks(gemmBlocks, func(_, blk int) {
+		lo, hi := Chunk(m, gemmBlocks, blk)
 		var aRows []float32
 		if transA {
 			aRows = a.data[lo:]

@@ -26,7 +26,7 @@
 // # Determinism
 //
 // Parallel splits its range into Workers() contiguous chunks, a static
-// partition. Results are bit-identical across runs for a fixed backend and a
-// fixed worker count; reductions that combine per-worker partial sums add
-// them in worker order.
+// partition; ParallelTasks hands out a fixed list of tasks dynamically.
+// ParallelGemm splits C into a fixed number of row blocks, so its results are
+// bit-identical across runs and worker counts for a fixed backend.
 package tensor

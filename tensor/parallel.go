@@ -63,3 +63,40 @@ func Parallel(n int, body func(w, lo, hi int)) {
 	body(k-1, lo, hi)
 	wg.Wait()
 }
+
+// ParallelTasks calls body(worker, task) once for every task in [0, n). It
+// starts min(n, Workers()) goroutines (the caller's is one of them) that take
+// the next unstarted task whenever they finish one, so a slow core delays
+// the whole loop less than with a static split. worker, in
+// [0, min(n, Workers())), identifies the goroutine so that the body can use
+// per-worker scratch buffers. Which worker runs which task changes between
+// runs, so a body must write results that depend only on the task.
+func ParallelTasks(n int, body func(worker, task int)) {
+	k := min(n, Workers())
+	if k <= 1 {
+		for t := range n {
+			body(0, t)
+		}
+		return
+	}
+	var next atomic.Int64
+	work := func(w int) {
+		for {
+			t := int(next.Add(1) - 1)
+			if t >= n {
+				return
+			}
+			body(w, t)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(k - 1)
+	for w := 1; w < k; w++ {
+		go func() {
+			defer wg.Done()
+			work(w)
+		}()
+	}
+	work(0)
+	wg.Wait()
+}

@@ -331,3 +331,20 @@ func BenchmarkSgemm(b *testing.B) {
 		})
 	}
 }
+
+func TestParallelTasksRunsEachOnce(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 100} {
+		counts := make([]int32, n)
+		ParallelTasks(n, func(w, task int) {
+			if w < 0 || w >= max(1, min(n, Workers())) {
+				t.Errorf("worker %d out of range for %d tasks", w, n)
+			}
+			counts[task]++
+		})
+		for i, c := range counts {
+			if c != 1 {
+				t.Fatalf("n=%d: task %d ran %d times", n, i, c)
+			}
+		}
+	}
+}
