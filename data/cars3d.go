@@ -97,7 +97,7 @@ const (
 	numCarStyles
 )
 
-// carShape is one parametric car in object coordinates: it stands on y = 0,
+// carShape is one parametric car in object coordinates: it rests on y = 0,
 // its front points along +X and it is centred on the origin. Lengths are in
 // scene units; a typical car is about 2 long.
 type carShape struct {
@@ -133,8 +133,8 @@ func randomCar(rng *rand.Rand, style carStyle) carShape {
 		c.cabinRear, c.cabinFront, c.cabinHeight = u(0.4, 0.5), u(0.65, 0.75), u(0.32, 0.4)
 		c.clearance += 0.06
 	case van:
-		c.bodyHeight += 0.08
-		c.cabinRear, c.cabinFront, c.cabinHeight = u(0.02, 0.06), u(0.78, 0.86), u(0.36, 0.46)
+		c.bodyHeight += 0.2
+		c.cabinRear, c.cabinFront, c.cabinHeight = u(0.02, 0.06), u(0.78, 0.86), u(0.24, 0.3)
 	case sportsCar:
 		c.bodyHeight *= 0.75
 		c.clearance *= 0.7

@@ -17,7 +17,7 @@ const (
 
 // The heart is the region (x² + y² − 1)³ ≤ x²·y³ (y up). It spans
 // x ∈ [−1.139, 1.139] and y ∈ [−1, 1.2365], and its centroid is at
-// (0, 0.2935); all three were measured on a 6001 × 6001 grid with numpy.
+// (0, 0.2935). All three were measured on a 6001 × 6001 grid with numpy.
 const (
 	heartSpanX     = 2 * 1.139
 	heartSpanY     = 1.2365 + 1

@@ -3,6 +3,7 @@ package data
 import (
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/gromov-monge/gmg/data/internal/render"
 )
@@ -19,9 +20,29 @@ const (
 
 // shapes3D renders Shapes3D scenes on demand: an object on the floor of a
 // room corner, seen by a camera that turns around the object.
+//
+// The three hues change colours only. So the scene's light is rendered once
+// per geometry (scale, shape and orientation: 480 in all) as layers for the
+// floor, walls, object and sky, and kept. Each image then only composes the
+// layers with its colours. All layers together take 31 MiB.
 type shapes3D struct {
 	hues, scales, orientations []float64
+
+	mu     sync.Mutex
+	layers map[shapes3DGeometry]*render.Layers
 }
+
+// shapes3DGeometry is the part of a factor row that moves surfaces.
+type shapes3DGeometry struct{ scale, shape, orientation int }
+
+// Layers of a Shapes3D scene.
+const (
+	shapes3DFloorLayer = iota
+	shapes3DWallLayer
+	shapes3DObjectLayer
+	shapes3DSkyLayer
+	shapes3DLayers
+)
 
 func init() {
 	procedural["shapes3d"] = func() Dataset { return newShapes3D() }
@@ -32,6 +53,7 @@ func newShapes3D() *shapes3D {
 		hues:         linspace(0, 0.9, 10),
 		scales:       linspace(0.75, 1.25, 8),
 		orientations: linspace(-30, 30, 15),
+		layers:       map[shapes3DGeometry]*render.Layers{},
 	}
 }
 
@@ -57,7 +79,8 @@ func (d *shapes3D) Describe() Description {
 	}
 }
 
-// Observe ray-casts each scene with one ray per pixel.
+// Observe ray-casts each scene with one ray per pixel and four rays per
+// pixel on the edges of objects and shadows.
 func (d *shapes3D) Observe(factors []int, _ *rand.Rand, dst []float32) error {
 	n, err := checkObservation(d, factors, dst)
 	if err != nil {
@@ -67,17 +90,47 @@ func (d *shapes3D) Observe(factors []int, _ *rand.Rand, dst []float32) error {
 	size := shapes3DSize * shapes3DSize * 3
 	forEachImage(n, func(i int) {
 		row := factors[i*k : i*k+k]
-		scene := d.scene(d.hues[row[0]], d.hues[row[1]], d.hues[row[2]], d.scales[row[3]], row[4], d.orientations[row[5]])
-		scene.Render(shapes3DSize, shapes3DSize, 3, 2, dst[i*size:(i+1)*size])
+		layers := d.geometryLayers(shapes3DGeometry{scale: row[3], shape: row[4], orientation: row[5]})
+		colors := make([]render.Vec3, shapes3DLayers)
+		colors[shapes3DFloorLayer] = render.HSV(d.hues[row[0]], 0.85, 0.85)
+		colors[shapes3DWallLayer] = render.HSV(d.hues[row[1]], 0.85, 0.85)
+		colors[shapes3DObjectLayer] = render.HSV(d.hues[row[2]], 0.85, 0.9)
+		colors[shapes3DSkyLayer] = shapes3DSky
+		layers.Compose(colors, 3, dst[i*size:(i+1)*size])
 	})
 	return nil
 }
 
-// scene builds the room: the floor is the plane y = 0, two walls meet in a
-// vertical corner 3 units behind the object, and the sky shows above the
-// walls. The object stands at the origin; the camera circles it at azimuth
-// orientationDeg.
-func (d *shapes3D) scene(floorHue, wallHue, objectHue, scale float64, shape int, orientationDeg float64) *render.Scene {
+// shapes3DSky is the colour of the sky above the walls.
+var shapes3DSky = render.V(0.55, 0.75, 0.95)
+
+// geometryLayers returns the light layers of geometry g, rendering them the
+// first time. Two goroutines may render the same layers at once; both get
+// identical results, and the first stored is kept.
+func (d *shapes3D) geometryLayers(g shapes3DGeometry) *render.Layers {
+	d.mu.Lock()
+	l, ok := d.layers[g]
+	d.mu.Unlock()
+	if ok {
+		return l
+	}
+
+	l = d.scene(d.scales[g.scale], g.shape, d.orientations[g.orientation]).RenderLayers(shapes3DSize, shapes3DSize, shapes3DLayers, 2)
+
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if stored, ok := d.layers[g]; ok {
+		return stored
+	}
+	d.layers[g] = l
+	return l
+}
+
+// scene builds the room with its surfaces in layers: the floor is the plane
+// y = 0, two walls meet in a vertical corner 3 units behind the object, and
+// the sky shows above the walls. The object rests on the floor at the origin,
+// and the camera circles it at azimuth orientationDeg.
+func (d *shapes3D) scene(scale float64, shape int, orientationDeg float64) *render.Scene {
 	const (
 		wallHeight = 2.5
 		wallLength = 9.0
@@ -91,22 +144,21 @@ func (d *shapes3D) scene(floorHue, wallHue, objectHue, scale float64, shape int,
 			Up:          render.V(0, 1, 0),
 			FieldOfView: 42 * math.Pi / 180,
 		},
-		Lights:     []render.Light{{Direction: render.V(-0.5, 1, 0.7), Intensity: 0.75}},
-		Ambient:    0.35,
-		Background: render.V(0.55, 0.75, 0.95),
+		Lights:          []render.Light{{Direction: render.V(-0.5, 1, 0.7), Intensity: 0.75}},
+		Ambient:         0.35,
+		Shadows:         true,
+		BackgroundLayer: shapes3DSkyLayer,
 	}
 
-	floor := render.HSV(floorHue, 0.85, 0.85)
-	wall := render.HSV(wallHue, 0.85, 0.85)
 	s.Add(render.Object{Shape: render.Rect{
 		Corner: render.V(-10, 0, 10), U: render.V(20, 0, 0), V: render.V(0, 0, -20),
-	}, Color: floor})
+	}, Layer: shapes3DFloorLayer})
 	c := render.V(0, 0, -corner)
 	up := render.V(0, wallHeight, 0)
-	s.Add(render.Object{Shape: render.Rect{Corner: c, U: render.V(-1, 0, 1).Unit().Scale(wallLength), V: up}, Color: wall})
-	s.Add(render.Object{Shape: render.Rect{Corner: c, U: render.V(1, 0, 1).Unit().Scale(wallLength), V: up}, Color: wall})
+	s.Add(render.Object{Shape: render.Rect{Corner: c, U: render.V(-1, 0, 1).Unit().Scale(wallLength), V: up}, Layer: shapes3DWallLayer})
+	s.Add(render.Object{Shape: render.Rect{Corner: c, U: render.V(1, 0, 1).Unit().Scale(wallLength), V: up}, Layer: shapes3DWallLayer})
 
-	s.Add(render.Object{Shape: shapes3DObject(shape, scale), Color: render.HSV(objectHue, 0.85, 0.9)})
+	s.Add(render.Object{Shape: shapes3DObject(shape, scale), Layer: shapes3DObjectLayer})
 	return s
 }
 

@@ -26,7 +26,7 @@ const (
 )
 
 // smallNORBLighting is one of the six lighting conditions: directional
-// lights whose azimuths are relative to the camera's, so each condition lights
+// lights whose azimuths are relative to the camera's. So each condition lights
 // the object from the same side of the image at every azimuth, as the fixed
 // lamps of the published set's turntable rig did.
 type smallNORBLighting struct {
@@ -117,6 +117,7 @@ func (d *smallNORB) scene(category, instance, elevation, azimuth, lighting int) 
 		Camera:     render.OrbitCamera(render.V(0, 0.4, 0), 4.6, az, d.elevations[elevation], 30*math.Pi/180),
 		Ambient:    light.ambient,
 		Background: render.V(0.5, 0.5, 0.5),
+		Shadows:    true,
 	}
 	for _, l := range light.lights {
 		s.Lights = append(s.Lights, render.Light{Direction: render.Spherical(az+l.azimuth, l.elevation), Intensity: l.intensity})

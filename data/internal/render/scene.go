@@ -10,6 +10,9 @@ type Object struct {
 	Shape Shape
 	// Color is the linear RGB albedo, each channel in [0, 1].
 	Color Vec3
+	// Layer is the layer that RenderLayers adds the object's light to;
+	// Render ignores it.
+	Layer int
 }
 
 // Light is a directional light, as from a distant source.
@@ -32,8 +35,9 @@ type Camera struct {
 	FieldOfView float64
 }
 
-// Scene is what Render draws. Its zero value is an empty black scene with no
-// light; set Camera before rendering.
+// Scene is a set of objects, lights and a camera for Render to draw. Its zero
+// value is an empty black scene with no light and no shadows; set Camera
+// before rendering.
 type Scene struct {
 	Camera Camera
 	Lights []Light
@@ -42,6 +46,13 @@ type Scene struct {
 	// Background is the colour of rays that hit nothing, already in the
 	// output's linear space (it is not shaded).
 	Background Vec3
+	// Shadows makes objects block the lights: a surface point is lit by a
+	// light only if no object lies between them. Without it, every surface
+	// facing a light is lit by it, and no shadow rays are cast.
+	Shadows bool
+	// BackgroundLayer is the layer that RenderLayers adds rays that hit
+	// nothing to; Render ignores it.
+	BackgroundLayer int
 
 	groups     []group
 	numObjects int
@@ -70,8 +81,8 @@ func (s *Scene) Add(objects ...Object) {
 	}
 	g := group{objects: make([]bounded, len(objects))}
 	for i, o := range objects {
-		if r, ok := o.Shape.(Rect); ok {
-			o.Shape = r.flat()
+		if p, ok := o.Shape.(preparer); ok {
+			o.Shape = p.prepare()
 		}
 		c, r := o.Shape.Bound()
 		g.objects[i] = bounded{Object: o, id: s.numObjects + i, center: c, radius: r}
@@ -135,12 +146,19 @@ const shadowOffset = 1e-4
 // key differs from a neighbour's, which are the edges of objects and shadows.
 type surfaceKey uint64
 
-// radiance returns the linear colour seen along the ray and its surfaceKey;
-// lights are the scene's lights with unit directions.
-func (s *Scene) radiance(origin, dir Vec3, lights []Light) (Vec3, surfaceKey) {
+// sample is the result of one ray: the object hit (nil for the background),
+// the light that reached the hit point, and its surfaceKey.
+type sample struct {
+	object *bounded
+	light  float64
+	key    surfaceKey
+}
+
+// trace casts one ray; lights are the scene's lights with unit directions.
+func (s *Scene) trace(origin, dir Vec3, lights []Light) sample {
 	t, n, object := s.nearest(origin, dir, math.Inf(1), false, nil)
 	if object == nil {
-		return s.Background, 0
+		return sample{}
 	}
 	if n.Dot(dir) > 0 {
 		n = n.Scale(-1)
@@ -156,38 +174,39 @@ func (s *Scene) radiance(origin, dir Vec3, lights []Light) (Vec3, surfaceKey) {
 		if cos <= 0 {
 			continue
 		}
-		if _, _, occluder := s.nearest(p, l.Direction, math.Inf(1), true, object); occluder != nil {
-			key |= 1 << (i % 16)
-			continue
+		if s.Shadows {
+			if _, _, occluder := s.nearest(p, l.Direction, math.Inf(1), true, object); occluder != nil {
+				key |= 1 << (i % 16)
+				continue
+			}
 		}
 		light += l.Intensity * cos
 	}
-	return object.Color.Scale(light), key
+	return sample{object: object, light: light, key: key}
 }
 
-// Render draws s into dst, an image of height × width pixels with channels
-// values per pixel (row-major, channel fastest): 3 for RGB, 1 for grey (the
-// Rec. 601 luma of the RGB colour). Each pixel gets one ray through its
-// centre; a pixel whose object or shadow differs from one of its four
-// neighbours' is then shaded again as the mean of edgeSamples × edgeSamples
-// rays on a regular grid within it, which smooths edges at a fraction of the
-// cost of supersampling every pixel. Values are clamped to [0, 1], encoded
-// with gamma 1/2 and quantised to multiples of 1/255.
-//
-// Render does not modify s, so several goroutines may render one scene. It
-// panics if channels is not 1 or 3, if a size is not positive, or if dst does
-// not hold height·width·channels values; all are programming errors.
-func (s *Scene) Render(width, height, channels, edgeSamples int, dst []float32) {
-	if channels != 1 && channels != 3 {
-		panic(fmt.Sprintf("render: %d channels, want 1 or 3", channels))
+// color returns the linear colour of a sample.
+func (s *Scene) color(sm sample) Vec3 {
+	if sm.object == nil {
+		return s.Background
 	}
+	return sm.object.Color.Scale(sm.light)
+}
+
+// checkSize panics unless the image size and edge samples are positive.
+func checkSize(width, height, edgeSamples int) {
 	if width <= 0 || height <= 0 || edgeSamples <= 0 {
 		panic(fmt.Sprintf("render: invalid size %d×%d with %d edge samples per axis", width, height, edgeSamples))
 	}
-	if len(dst) != width*height*channels {
-		panic(fmt.Sprintf("render: dst holds %d values, want %d", len(dst), width*height*channels))
-	}
+}
 
+// castPixels casts one ray through the centre of every pixel of a
+// height × width image. A pixel whose object or shadow differs from one of
+// its four neighbours' then gets edgeSamples × edgeSamples rays on a regular
+// grid within it instead. castPixels calls shade once per pixel (row-major
+// index) with the samples that make up the pixel, in a slice that shade must
+// not keep.
+func (s *Scene) castPixels(width, height, edgeSamples int, shade func(pixel int, samples []sample)) {
 	lights := make([]Light, len(s.Lights))
 	for i, l := range s.Lights {
 		lights[i] = Light{Direction: l.Direction.Unit(), Intensity: l.Intensity}
@@ -207,43 +226,149 @@ func (s *Scene) Render(width, height, channels, edgeSamples int, dst []float32) 
 		return forward.Add(right.Scale(px)).Add(up.Scale(py)).Unit()
 	}
 
-	colors := make([]Vec3, width*height)
+	centres := make([]sample, width*height)
 	keys := make([]surfaceKey, width*height)
 	for row := range height {
 		for col := range width {
 			i := row*width + col
-			colors[i], keys[i] = s.radiance(cam.Position, ray(float64(col)+0.5, float64(row)+0.5), lights)
+			centres[i] = s.trace(cam.Position, ray(float64(col)+0.5, float64(row)+0.5), lights)
+			keys[i] = centres[i].key
 		}
 	}
 
-	if edgeSamples > 1 {
-		step := 1 / float64(edgeSamples)
-		weight := step * step
-		for row := range height {
-			for col := range width {
-				if !onEdge(keys, width, height, row, col) {
-					continue
-				}
-				var sum Vec3
-				for sy := range edgeSamples {
-					for sx := range edgeSamples {
-						x := float64(col) + (float64(sx)+0.5)*step
-						y := float64(row) + (float64(sy)+0.5)*step
-						c, _ := s.radiance(cam.Position, ray(x, y), lights)
-						sum = sum.Add(c)
-					}
-				}
-				colors[row*width+col] = sum.Scale(weight)
+	step := 1 / float64(edgeSamples)
+	edge := make([]sample, 0, edgeSamples*edgeSamples)
+	for row := range height {
+		for col := range width {
+			i := row*width + col
+			if edgeSamples == 1 || !onEdge(keys, width, height, row, col) {
+				shade(i, centres[i:i+1])
+				continue
 			}
+			edge = edge[:0]
+			for sy := range edgeSamples {
+				for sx := range edgeSamples {
+					x := float64(col) + (float64(sx)+0.5)*step
+					y := float64(row) + (float64(sy)+0.5)*step
+					edge = append(edge, s.trace(cam.Position, ray(x, y), lights))
+				}
+			}
+			shade(i, edge)
+		}
+	}
+}
+
+// Render draws s into dst, an image of height × width pixels with channels
+// values per pixel (row-major, channel fastest): 3 for RGB, 1 for grey (the
+// Rec. 601 luma of the RGB colour). Each pixel gets one ray through its
+// centre. A pixel whose object or shadow differs from one of its four
+// neighbours' is then shaded again as the mean of edgeSamples × edgeSamples
+// rays on a regular grid within it. This smooths edges at a fraction of the
+// cost of supersampling every pixel. Values are clamped to [0, 1], encoded
+// with gamma 1/2 and quantised to multiples of 1/255.
+//
+// Render does not modify s, so several goroutines may render one scene. It
+// panics if channels is not 1 or 3, if a size is not positive, or if dst does
+// not hold height·width·channels values; all are programming errors.
+func (s *Scene) Render(width, height, channels, edgeSamples int, dst []float32) {
+	checkChannels(channels)
+	checkSize(width, height, edgeSamples)
+	if len(dst) != width*height*channels {
+		panic(fmt.Sprintf("render: dst has length %d, want %d", len(dst), width*height*channels))
+	}
+	s.castPixels(width, height, edgeSamples, func(pixel int, samples []sample) {
+		var sum Vec3
+		for _, sm := range samples {
+			sum = sum.Add(s.color(sm))
+		}
+		writePixel(dst, pixel, channels, sum.Scale(1/float64(len(samples))))
+	})
+}
+
+func checkChannels(channels int) {
+	if channels != 1 && channels != 3 {
+		panic(fmt.Sprintf("render: %d channels, want 1 or 3", channels))
+	}
+}
+
+// writePixel encodes the linear colour c into pixel of dst.
+func writePixel(dst []float32, pixel, channels int, c Vec3) {
+	if channels == 1 {
+		dst[pixel] = encode(0.299*c.X + 0.587*c.Y + 0.114*c.Z)
+		return
+	}
+	dst[3*pixel], dst[3*pixel+1], dst[3*pixel+2] = encode(c.X), encode(c.Y), encode(c.Z)
+}
+
+// Layers is an image of light weights, one per layer and pixel: the linear
+// colour of a pixel is the sum over layers of weight times the layer's
+// colour. Because every light is white, this sum equals what Render computes
+// when each object's Color is its layer's colour, up to rounding. Scenes whose
+// geometry repeats with different colours can render Layers once and Compose
+// many images from it.
+type Layers struct {
+	Width, Height, Count int
+	// Weights holds Count weights per pixel, row-major: the light that
+	// reached objects of each layer, averaged over the pixel's rays. Rays
+	// that hit nothing add 1 to the scene's BackgroundLayer.
+	Weights []float32
+}
+
+// RenderLayers renders the light weights of count layers; each object
+// contributes to the layer given by its Layer field, and the background to
+// s.BackgroundLayer. Rays are cast as by Render.
+//
+// It panics if a size is not positive or a layer is outside [0, count);
+// both are programming errors.
+func (s *Scene) RenderLayers(width, height, count, edgeSamples int) *Layers {
+	checkSize(width, height, edgeSamples)
+	check := func(layer int) {
+		if layer < 0 || layer >= count {
+			panic(fmt.Sprintf("render: layer %d outside [0, %d)", layer, count))
+		}
+	}
+	check(s.BackgroundLayer)
+	for _, g := range s.groups {
+		for _, o := range g.objects {
+			check(o.Layer)
 		}
 	}
 
-	for i, c := range colors {
-		if channels == 1 {
-			dst[i] = encode(0.299*c.X + 0.587*c.Y + 0.114*c.Z)
-			continue
+	l := &Layers{Width: width, Height: height, Count: count, Weights: make([]float32, width*height*count)}
+	s.castPixels(width, height, edgeSamples, func(pixel int, samples []sample) {
+		sums := make([]float64, count)
+		for _, sm := range samples {
+			if sm.object == nil {
+				sums[s.BackgroundLayer]++
+				continue
+			}
+			sums[sm.object.Layer] += sm.light
 		}
-		dst[3*i], dst[3*i+1], dst[3*i+2] = encode(c.X), encode(c.Y), encode(c.Z)
+		n := float64(len(samples))
+		for k, v := range sums {
+			l.Weights[pixel*count+k] = float32(v / n)
+		}
+	})
+	return l
+}
+
+// Compose writes the image with the given layer colours (linear RGB, one per
+// layer) into dst, encoded as Render encodes. It panics if colors does not
+// hold one colour per layer or dst has the wrong length.
+func (l *Layers) Compose(colors []Vec3, channels int, dst []float32) {
+	checkChannels(channels)
+	if len(colors) != l.Count {
+		panic(fmt.Sprintf("render: %d layer colours for %d layers", len(colors), l.Count))
+	}
+	if len(dst) != l.Width*l.Height*channels {
+		panic(fmt.Sprintf("render: dst has length %d, want %d", len(dst), l.Width*l.Height*channels))
+	}
+	for pixel := range l.Width * l.Height {
+		var c Vec3
+		for k, w := range l.Weights[pixel*l.Count : (pixel+1)*l.Count] {
+			c = c.Add(colors[k].Scale(float64(w)))
+		}
+		writePixel(dst, pixel, channels, c)
 	}
 }
 

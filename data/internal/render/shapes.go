@@ -14,6 +14,13 @@ type Shape interface {
 	Bound() (center Vec3, radius float64)
 }
 
+// preparer is implemented by shapes that have a form with the values every
+// ray needs computed once. Scene.Add stores that form; it has the same
+// Intersect and Bound results.
+type preparer interface {
+	prepare() Shape
+}
+
 // minDistance is the smallest hit distance; shadow rays start this far from
 // the surface they leave, so that they do not hit it again.
 const minDistance = 1e-6
@@ -63,10 +70,24 @@ type Ellipsoid struct {
 }
 
 // Intersect implements Shape. The ray is mapped to the space where the
-// ellipsoid is the unit ball; t is the same in both spaces because the map is
-// linear and applied to the origin and direction alike.
+// ellipsoid is the unit ball. The map is linear and applies to the origin and
+// direction alike, so t is the same in both spaces.
 func (e Ellipsoid) Intersect(origin, dir Vec3, tMax float64) (float64, Vec3, bool) {
-	inv := Vec3{1 / e.Radii.X, 1 / e.Radii.Y, 1 / e.Radii.Z}
+	return e.prepare().Intersect(origin, dir, tMax)
+}
+
+// preparedEllipsoid stores the reciprocals of the semi-axes.
+type preparedEllipsoid struct {
+	Ellipsoid
+	inv Vec3
+}
+
+func (e Ellipsoid) prepare() Shape {
+	return preparedEllipsoid{e, Vec3{1 / e.Radii.X, 1 / e.Radii.Y, 1 / e.Radii.Z}}
+}
+
+func (e preparedEllipsoid) Intersect(origin, dir Vec3, tMax float64) (float64, Vec3, bool) {
+	inv := e.inv
 	o := origin.Sub(e.Center).Mul(inv)
 	d := dir.Mul(inv)
 	a := d.Dot(d)
@@ -163,7 +184,19 @@ type Cylinder struct {
 
 // Intersect implements Shape.
 func (c Cylinder) Intersect(origin, dir Vec3, tMax float64) (float64, Vec3, bool) {
-	ax := axisFrame(c.A, c.B, origin, dir)
+	return c.prepare().Intersect(origin, dir, tMax)
+}
+
+// preparedCylinder stores the unit axis and its length.
+type preparedCylinder struct {
+	Cylinder
+	axis axis
+}
+
+func (c Cylinder) prepare() Shape { return preparedCylinder{c, newAxis(c.A, c.B)} }
+
+func (c preparedCylinder) Intersect(origin, dir Vec3, tMax float64) (float64, Vec3, bool) {
+	ax := c.axis.coordinates(origin, dir)
 	best, normal, hit := tMax, Vec3{}, false
 
 	if t, ok := ax.sideDistance(c.Radius, best); ok {
@@ -206,7 +239,19 @@ type Capsule struct {
 
 // Intersect implements Shape.
 func (c Capsule) Intersect(origin, dir Vec3, tMax float64) (float64, Vec3, bool) {
-	ax := axisFrame(c.A, c.B, origin, dir)
+	return c.prepare().Intersect(origin, dir, tMax)
+}
+
+// preparedCapsule stores the unit axis and its length.
+type preparedCapsule struct {
+	Capsule
+	axis axis
+}
+
+func (c Capsule) prepare() Shape { return preparedCapsule{c, newAxis(c.A, c.B)} }
+
+func (c preparedCapsule) Intersect(origin, dir Vec3, tMax float64) (float64, Vec3, bool) {
+	ax := c.axis.coordinates(origin, dir)
 	best, normal, hit := tMax, Vec3{}, false
 
 	if t, ok := ax.sideDistance(c.Radius, best); ok {
@@ -236,16 +281,25 @@ type axisCoordinates struct {
 	oPerp, dPerp Vec3
 }
 
-func axisFrame(a, b, origin, dir Vec3) axisCoordinates {
-	axis := b.Sub(a)
-	length := axis.Len()
-	w := axis.Scale(1 / length)
-	oc := origin.Sub(a)
-	os, ds := oc.Dot(w), dir.Dot(w)
+// axis is the segment of the given length from a along the unit vector w.
+type axis struct {
+	a, w   Vec3
+	length float64
+}
+
+func newAxis(a, b Vec3) axis {
+	length := b.Sub(a).Len()
+	return axis{a: a, w: b.Sub(a).Scale(1 / length), length: length}
+}
+
+// coordinates returns the ray's description relative to the axis.
+func (ax axis) coordinates(origin, dir Vec3) axisCoordinates {
+	oc := origin.Sub(ax.a)
+	os, ds := oc.Dot(ax.w), dir.Dot(ax.w)
 	return axisCoordinates{
-		w: w, length: length, os: os, ds: ds,
-		oPerp: oc.Sub(w.Scale(os)),
-		dPerp: dir.Sub(w.Scale(ds)),
+		w: ax.w, length: ax.length, os: os, ds: ds,
+		oPerp: oc.Sub(ax.w.Scale(os)),
+		dPerp: dir.Sub(ax.w.Scale(ds)),
 	}
 }
 
@@ -287,7 +341,7 @@ type Rect struct {
 
 // Intersect implements Shape.
 func (r Rect) Intersect(origin, dir Vec3, tMax float64) (float64, Vec3, bool) {
-	return r.flat().Intersect(origin, dir, tMax)
+	return r.prepare().Intersect(origin, dir, tMax)
 }
 
 // Bound implements Shape.
@@ -296,16 +350,15 @@ func (r Rect) Bound() (Vec3, float64) {
 	return r.Corner.Add(diagonal.Scale(0.5)), diagonal.Len() / 2
 }
 
-// flatRect is a Rect with the values that every ray needs computed once:
-// Scene.Add stores Rects in this form.
-type flatRect struct {
+// preparedRect stores the unit normal and the scaled sides.
+type preparedRect struct {
 	Rect
 	normal         Vec3 // unit normal U × V / |U × V|
 	uScale, vScale Vec3 // U/|U|² and V/|V|², which map a point to coordinates in [0, 1]
 }
 
-func (r Rect) flat() flatRect {
-	return flatRect{
+func (r Rect) prepare() Shape {
+	return preparedRect{
 		Rect:   r,
 		normal: r.U.Cross(r.V).Unit(),
 		uScale: r.U.Scale(1 / r.U.Dot(r.U)),
@@ -314,7 +367,7 @@ func (r Rect) flat() flatRect {
 }
 
 // Intersect implements Shape.
-func (r flatRect) Intersect(origin, dir Vec3, tMax float64) (float64, Vec3, bool) {
+func (r preparedRect) Intersect(origin, dir Vec3, tMax float64) (float64, Vec3, bool) {
 	denom := dir.Dot(r.normal)
 	if denom == 0 {
 		return 0, Vec3{}, false
