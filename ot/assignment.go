@@ -60,6 +60,22 @@ func (s *assignment) solve(c []float64) []float64 {
 	return u
 }
 
+// warmFromMonge sets the column prices to duals of the assignment that pairs
+// rows[k] with cols[k] for a cost c ([n, n]) with the Monge property in those
+// orders: c[rows[k−1]][cols[k−1]] + c[rows[k]][cols[k]] ≤ c[rows[k−1]][cols[k]]
+// + c[rows[k]][cols[k−1]]. Tight adjacent constraints v[cols[k]] −
+// v[cols[k−1]] = c[rows[k]][cols[k]] − c[rows[k]][cols[k−1]] then give a
+// feasible dual, and the next solve starts from these prices.
+func (s *assignment) warmFromMonge(c []float64, rows, cols []int) {
+	n := s.n
+	s.v[cols[0]] = 0
+	for k := 1; k < n; k++ {
+		i := rows[k]
+		s.v[cols[k]] = s.v[cols[k-1]] + c[i*n+cols[k]] - c[i*n+cols[k-1]]
+	}
+	s.warm = true
+}
+
 // columnReduction sets v[j] to the column minima, assigns each column's
 // minimum row when that row has no column yet, and transfers reductions from
 // rows that got exactly one column. It returns the number of free rows, listed

@@ -3,6 +3,7 @@ package ot
 import (
 	"fmt"
 	"math"
+	"sort"
 )
 
 // Defaults of ExactGW.
@@ -66,9 +67,24 @@ func (s ExactGW) Solve(q *QuadraticProblem) (*GWResult, error) {
 	value := q.objective(p, cross)
 
 	res := &GWResult{}
+	// From the product plan a·bᵀ with symmetric costs, G = f ⊕ g − 2·r·sᵀ with
+	// r = Cx·a and s = Cy·b, so the first linear step is solved exactly by the
+	// comonotone coupling of r and s in O((n+m) log(n+m)) instead of a
+	// degenerate assignment problem.
+	productStart := s.Init == nil && q.bwd == nil
 	for t := 1; t <= s.MaxIterations; t++ {
 		q.linearize(cross, grad)
-		lin.solve(grad, target)
+		if t == 1 && productStart {
+			r, c := make([]float64, n), make([]float64, m)
+			q.x.mulVec(q.a, r)
+			q.y.mulVec(q.b, c)
+			rows, cols := comonotone(r, c, q.a, q.b, target)
+			if lin.lap != nil {
+				lin.lap.warmFromMonge(grad, rows, cols)
+			}
+		} else {
+			lin.solve(grad, target)
+		}
 		for k := range dir {
 			dir[k] = target[k] - p[k]
 		}
@@ -115,6 +131,44 @@ func (s ExactGW) Solve(q *QuadraticProblem) (*GWResult, error) {
 		return nil, fmt.Errorf("%w: GW objective %v", ErrNumerical, res.GW)
 	}
 	return res, nil
+}
+
+// comonotone writes into plan ([n, m], overwritten) the coupling of a and b
+// that pairs rows and columns in increasing order of r and s (the north-west
+// corner rule on the sorted orders) and returns the two orders. It maximises
+// Σ r_i s_j P[i,j] over Π(a, b), by the rearrangement inequality.
+func comonotone(r, s, a, b, plan []float64) (rows, cols []int) {
+	n, m := len(a), len(b)
+	rows, cols = make([]int, n), make([]int, m)
+	for i := range rows {
+		rows[i] = i
+	}
+	for j := range cols {
+		cols[j] = j
+	}
+	sort.SliceStable(rows, func(x, y int) bool { return r[rows[x]] < r[rows[y]] })
+	sort.SliceStable(cols, func(x, y int) bool { return s[cols[x]] < s[cols[y]] })
+	clear(plan)
+	supply, demand := a[rows[0]], b[cols[0]]
+	for i, j := 0, 0; i < n && j < m; {
+		// The smaller of the two is used up exactly: x − x = 0.
+		mass := min(supply, demand)
+		plan[rows[i]*m+cols[j]] += mass
+		supply -= mass
+		demand -= mass
+		if supply <= 0 {
+			i++
+			if i < n {
+				supply = a[rows[i]]
+			}
+		} else {
+			j++
+			if j < m {
+				demand = b[cols[j]]
+			}
+		}
+	}
+	return rows, cols
 }
 
 // lineSearch returns the t ∈ [0, 1] that minimises slope·t + curvature·t².

@@ -67,8 +67,8 @@ func checkFinite(what string, data []float64, cols int) error {
 	return nil
 }
 
-// dot returns Σ x[k]·y[k] over len(x) elements; y must be at least as long.
-func dot(x, y []float64) float64 {
+// dotGo returns Σ x[k]·y[k] over len(x) elements; y must be at least as long.
+func dotGo(x, y []float64) float64 {
 	y = y[:len(x)]
 	var s0, s1, s2, s3 float64
 	k := 0
@@ -84,8 +84,8 @@ func dot(x, y []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// axpy adds alpha·x to y over len(x) elements.
-func axpy(alpha float64, x, y []float64) {
+// axpyGo adds alpha·x to y over len(x) elements.
+func axpyGo(alpha float64, x, y []float64) {
 	y = y[:len(x)]
 	k := 0
 	for ; k+4 <= len(x); k += 4 {
@@ -121,6 +121,12 @@ func gemmRows(out, a, v []float64, r, m, lo, hi int) {
 		row := out[i*m : (i+1)*m]
 		clear(row)
 		ai := a[i*r : (i+1)*r]
+		if useAVX2 && m >= minVector {
+			for k, c := range ai {
+				axpy(c, v[k*m:(k+1)*m], row)
+			}
+			continue
+		}
 		k := 0
 		for ; k+4 <= r; k += 4 {
 			c0, c1, c2, c3 := ai[k], ai[k+1], ai[k+2], ai[k+3]
@@ -144,6 +150,12 @@ func gemmTransRows(acc, b, p []float64, r, m, lo, hi int) {
 	for i := lo; i < hi; i++ {
 		pi := p[i*m : (i+1)*m]
 		bi := b[i*r : (i+1)*r]
+		if useAVX2 && m >= minVector {
+			for k, c := range bi {
+				axpy(c, pi, acc[k*m:(k+1)*m])
+			}
+			continue
+		}
 		k := 0
 		for ; k+4 <= r; k += 4 {
 			c0, c1, c2, c3 := bi[k], bi[k+1], bi[k+2], bi[k+3]

@@ -424,9 +424,7 @@ func (e *sinkhornEngine) buildKernel() {
 				ki[j] = t
 				top = max(top, t)
 			}
-			for j, t := range ki {
-				ki[j] = math.Exp(t - top)
-			}
+			expShift(ki, ki, top)
 			e.alpha[i] = ai - e.eps*top
 			e.u[i] = 1
 		}
@@ -670,6 +668,7 @@ func (e *sinkhornEngine) finish(mode SinkhornMode) error {
 
 // buildKernelExact computes K = exp((alpha ⊕ beta − C)/ε) without the row
 // shift, so that u = v = 1 describes the plan of the current potentials.
+// Entries below e^-708 are set to 0.
 func (e *sinkhornEngine) buildKernelExact() {
 	n, m := e.n, e.m
 	if len(e.k) != n*m {
@@ -682,8 +681,9 @@ func (e *sinkhornEngine) buildKernelExact() {
 			ci := e.c[i*m : (i+1)*m]
 			ai := e.alpha[i]
 			for j, cij := range ci {
-				ki[j] = math.Exp((ai + e.beta[j] - cij) * inv)
+				ki[j] = (ai + e.beta[j] - cij) * inv
 			}
+			expShift(ki, ki, 0)
 		}
 	})
 }

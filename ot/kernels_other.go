@@ -1,0 +1,25 @@
+//go:build !amd64
+
+package ot
+
+import "math"
+
+// dot returns Σ x[k]·y[k] over len(x) elements; y must be at least as long.
+func dot(x, y []float64) float64 { return dotGo(x, y) }
+
+// axpy adds alpha·x to y over len(x) elements.
+func axpy(alpha float64, x, y []float64) { axpyGo(alpha, x, y) }
+
+// expShift sets dst[j] = exp(src[j] − shift); arguments below −708 give 0.
+func expShift(dst, src []float64, shift float64) {
+	for j, x := range src {
+		dst[j] = expScalar(x - shift)
+	}
+}
+
+func expScalar(x float64) float64 {
+	if x < -708 {
+		return 0
+	}
+	return math.Exp(x)
+}
