@@ -159,8 +159,9 @@ func TestTraceShadow(t *testing.T) {
 	s := testScene()
 	lights := []Light{{Direction: V(1, 1, 0).Unit(), Intensity: 0.8}}
 	cam := s.Camera.Position
-	shadowed := s.trace(cam, V(-0.9, 0, 0).Sub(cam).Unit(), lights)
-	lit := s.trace(cam, V(1.5, 0, 0).Sub(cam).Unit(), lights)
+	all := []*bounded{&s.groups[0].objects[0], &s.groups[1].objects[0]}
+	shadowed := s.trace(cam, V(-0.9, 0, 0).Sub(cam).Unit(), all, lights)
+	lit := s.trace(cam, V(1.5, 0, 0).Sub(cam).Unit(), all, lights)
 
 	// Shadowed floor: ambient only. Lit floor: ambient + 0.8·cos 45°. Both
 	// sums of a few products, so 1e-12 is ample.
@@ -176,7 +177,7 @@ func TestTraceShadow(t *testing.T) {
 
 	// Without shadows the same point is lit.
 	s.Shadows = false
-	if got := s.trace(cam, V(-0.9, 0, 0).Sub(cam).Unit(), lights); math.Abs(got.light-lit.light) > 1e-12 {
+	if got := s.trace(cam, V(-0.9, 0, 0).Sub(cam).Unit(), all, lights); math.Abs(got.light-lit.light) > 1e-12 {
 		t.Errorf("floor light without shadows = %v, want the lit value %v", got.light, lit.light)
 	}
 }
@@ -324,5 +325,57 @@ func TestRenderPanicsOnBadArguments(t *testing.T) {
 			}()
 			testScene().Render(c.width, c.height, c.ch, c.edge, make([]float32, c.dstLen))
 		})
+	}
+}
+
+func TestScreenTilesAreConservative(t *testing.T) {
+	// Camera rays tested against the candidates of their tile must find the
+	// same nearest hit as rays tested against every object. The scene has
+	// many small spheres, some partly outside the image, so that tiles
+	// differ.
+	s := testScene()
+	for i := range 40 {
+		x := float64(i%8)*0.5 - 2
+		z := float64(i/8)*0.6 - 1.5
+		s.Add(Object{Shape: Sphere{V(x, 0.2+0.1*float64(i%3), z), 0.15 + 0.02*float64(i%5)}, Color: V(0, 1, 0)})
+	}
+	const width, height = 40, 30
+	v := newView(s.Camera, width, height)
+	tiles := s.screenTiles(v)
+	for row := range height {
+		for col := range width {
+			for _, offset := range [][2]float64{{0.5, 0.5}, {0.01, 0.01}, {0.99, 0.99}} {
+				dir := v.ray(float64(col)+offset[0], float64(row)+offset[1])
+				_, _, want := s.nearest(v.position, dir, math.Inf(1), false, nil)
+				_, _, got := nearestAmong(tiles.at(row, col), v.position, dir, math.Inf(1))
+				if got != want {
+					t.Fatalf("pixel (%d, %d) offset %v: tile candidates hit %v, all objects hit %v", row, col, offset, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestScreenBoxContainsSphere(t *testing.T) {
+	// Points on the sphere's surface must project inside its box; the box
+	// may be larger, but not by more than a few pixels for a sphere well in
+	// front of the camera (2 pixels allows for the box being that of the
+	// exact ellipse).
+	v := newView(Camera{Position: V(0, 0, 5), Target: V(0, 0, 0), Up: V(0, 1, 0), FieldOfView: 0.8}, 64, 48)
+	center, radius := V(0.7, -0.3, 0.5), 0.4
+	x0, x1, y0, y1 := v.screenBox(center, radius)
+	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for i := range 2000 {
+		p := center.Add(Spherical(float64(i)*0.137, math.Asin(2*float64(i)/1999-1)).Scale(radius)).Sub(v.position)
+		f := p.Dot(v.forward)
+		x := (p.Dot(v.right)/f/v.halfWidth + 1) * 32
+		y := (1 - p.Dot(v.up)/f/v.halfHeight) * 24
+		minX, maxX, minY, maxY = min(minX, x), max(maxX, x), min(minY, y), max(maxY, y)
+	}
+	if minX < x0-1e-9 || maxX > x1+1e-9 || minY < y0-1e-9 || maxY > y1+1e-9 {
+		t.Errorf("surface spans x [%v, %v] y [%v, %v], outside the box x [%v, %v] y [%v, %v]", minX, maxX, minY, maxY, x0, x1, y0, y1)
+	}
+	if minX-x0 > 2 || x1-maxX > 2 || minY-y0 > 2 || y1-maxY > 2 {
+		t.Errorf("box x [%v, %v] y [%v, %v] is loose around x [%v, %v] y [%v, %v]", x0, x1, y0, y1, minX, maxX, minY, maxY)
 	}
 }

@@ -137,6 +137,21 @@ func (s *Scene) nearest(origin, dir Vec3, tMax float64, anyHit bool, skip *bound
 	return
 }
 
+// nearestAmong returns the nearest hit of the ray within tMax among
+// candidates, which must include every object the ray can hit.
+func nearestAmong(candidates []*bounded, origin, dir Vec3, tMax float64) (t float64, normal Vec3, hit *bounded) {
+	t = tMax
+	for _, o := range candidates {
+		if missesSphere(origin, dir, o.center, o.radius, t) {
+			continue
+		}
+		if ht, hn, ok := o.Shape.Intersect(origin, dir, t); ok {
+			t, normal, hit = ht, hn, o
+		}
+	}
+	return
+}
+
 // shadowOffset is how far a shadow ray starts off the surface, along the
 // normal, in scene units. The scenes of this module are a few units across.
 const shadowOffset = 1e-4
@@ -154,9 +169,10 @@ type sample struct {
 	key    surfaceKey
 }
 
-// trace casts one ray; lights are the scene's lights with unit directions.
-func (s *Scene) trace(origin, dir Vec3, lights []Light) sample {
-	t, n, object := s.nearest(origin, dir, math.Inf(1), false, nil)
+// trace casts one camera ray, which can hit only the candidates; lights are
+// the scene's lights with unit directions.
+func (s *Scene) trace(origin, dir Vec3, candidates []*bounded, lights []Light) sample {
+	t, n, object := nearestAmong(candidates, origin, dir, math.Inf(1))
 	if object == nil {
 		return sample{}
 	}
@@ -211,27 +227,15 @@ func (s *Scene) castPixels(width, height, edgeSamples int, shade func(pixel int,
 	for i, l := range s.Lights {
 		lights[i] = Light{Direction: l.Direction.Unit(), Intensity: l.Intensity}
 	}
-	cam := s.Camera
-	forward := cam.Target.Sub(cam.Position).Unit()
-	right := forward.Cross(cam.Up).Unit()
-	up := right.Cross(forward)
-	halfHeight := math.Tan(cam.FieldOfView / 2)
-	halfWidth := halfHeight * float64(width) / float64(height)
-
-	// ray returns the direction through the point (x, y) of the image plane,
-	// in pixels from the top-left corner.
-	ray := func(x, y float64) Vec3 {
-		px := (2*x/float64(width) - 1) * halfWidth
-		py := (1 - 2*y/float64(height)) * halfHeight
-		return forward.Add(right.Scale(px)).Add(up.Scale(py)).Unit()
-	}
+	v := newView(s.Camera, width, height)
+	tiles := s.screenTiles(v)
 
 	centres := make([]sample, width*height)
 	keys := make([]surfaceKey, width*height)
 	for row := range height {
 		for col := range width {
 			i := row*width + col
-			centres[i] = s.trace(cam.Position, ray(float64(col)+0.5, float64(row)+0.5), lights)
+			centres[i] = s.trace(v.position, v.ray(float64(col)+0.5, float64(row)+0.5), tiles.at(row, col), lights)
 			keys[i] = centres[i].key
 		}
 	}
@@ -245,17 +249,117 @@ func (s *Scene) castPixels(width, height, edgeSamples int, shade func(pixel int,
 				shade(i, centres[i:i+1])
 				continue
 			}
+			candidates := tiles.at(row, col)
 			edge = edge[:0]
 			for sy := range edgeSamples {
 				for sx := range edgeSamples {
 					x := float64(col) + (float64(sx)+0.5)*step
 					y := float64(row) + (float64(sy)+0.5)*step
-					edge = append(edge, s.trace(cam.Position, ray(x, y), lights))
+					edge = append(edge, s.trace(v.position, v.ray(x, y), candidates, lights))
 				}
 			}
 			shade(i, edge)
 		}
 	}
+}
+
+// view is a camera set up for an image of width × height pixels.
+type view struct {
+	position, forward, right, up Vec3
+	halfWidth, halfHeight        float64 // of the image plane at distance 1
+	width, height                int
+}
+
+func newView(cam Camera, width, height int) view {
+	forward := cam.Target.Sub(cam.Position).Unit()
+	right := forward.Cross(cam.Up).Unit()
+	halfHeight := math.Tan(cam.FieldOfView / 2)
+	return view{
+		position: cam.Position, forward: forward, right: right, up: right.Cross(forward),
+		halfWidth: halfHeight * float64(width) / float64(height), halfHeight: halfHeight,
+		width: width, height: height,
+	}
+}
+
+// ray returns the unit direction through the point (x, y) of the image, in
+// pixels from its top-left corner.
+func (v view) ray(x, y float64) Vec3 {
+	px := (2*x/float64(v.width) - 1) * v.halfWidth
+	py := (1 - 2*y/float64(v.height)) * v.halfHeight
+	return v.forward.Add(v.right.Scale(px)).Add(v.up.Scale(py)).Unit()
+}
+
+// screenBox returns the box, in pixels from the image's top-left corner,
+// that contains the image of the sphere. It returns the whole image's box,
+// extended without bound, for a sphere that reaches the camera's plane.
+func (v view) screenBox(center Vec3, radius float64) (x0, x1, y0, y1 float64) {
+	c := center.Sub(v.position)
+	along := c.Dot(v.forward)
+	if along-radius <= 0 {
+		return math.Inf(-1), math.Inf(1), math.Inf(-1), math.Inf(1)
+	}
+	// A point's image coordinates are its right and up components over its
+	// forward component, so their ranges over the ball are those over its
+	// projection to the (forward, right) and (forward, up) planes: discs of
+	// the same radius.
+	lo, hi := tangentRange(along, c.Dot(v.right), radius)
+	x0 = (lo/v.halfWidth + 1) * float64(v.width) / 2
+	x1 = (hi/v.halfWidth + 1) * float64(v.width) / 2
+	lo, hi = tangentRange(along, c.Dot(v.up), radius)
+	y0 = (1 - hi/v.halfHeight) * float64(v.height) / 2
+	y1 = (1 - lo/v.halfHeight) * float64(v.height) / 2
+	return x0, x1, y0, y1
+}
+
+// tangentRange returns the range of a/b over the disc of radius r around
+// (a, b) = (across, along), which must lie where b > 0.
+func tangentRange(along, across, r float64) (lo, hi float64) {
+	theta := math.Atan2(across, along)
+	delta := math.Asin(r / math.Hypot(along, across))
+	return math.Tan(theta - delta), math.Tan(theta + delta)
+}
+
+// tileSize is the side in pixels of the square tiles of screenTiles.
+const tileSize = 8
+
+// tileLists holds, for each tile of the image, the objects whose image may
+// overlap the tile.
+type tileLists struct {
+	columns int
+	lists   [][]*bounded
+}
+
+// at returns the objects that camera rays through pixel (row, col) can hit.
+func (t tileLists) at(row, col int) []*bounded {
+	return t.lists[(row/tileSize)*t.columns+col/tileSize]
+}
+
+// screenTiles sorts the objects of s into the tiles their images overlap,
+// keeping the order of Add. The boxes grow by one pixel on every side so that
+// rounding cannot drop an object from a tile it touches.
+func (s *Scene) screenTiles(v view) tileLists {
+	columns := (v.width + tileSize - 1) / tileSize
+	rows := (v.height + tileSize - 1) / tileSize
+	t := tileLists{columns: columns, lists: make([][]*bounded, columns*rows)}
+	tileRange := func(lo, hi float64, n int) (int, int) {
+		first := int(max(math.Floor((lo-1)/tileSize), 0))
+		last := int(min(math.Floor((hi+1)/tileSize), float64(n-1)))
+		return first, last
+	}
+	for gi := range s.groups {
+		for oi := range s.groups[gi].objects {
+			o := &s.groups[gi].objects[oi]
+			x0, x1, y0, y1 := v.screenBox(o.center, o.radius)
+			c0, c1 := tileRange(x0, x1, columns)
+			r0, r1 := tileRange(y0, y1, rows)
+			for r := r0; r <= r1; r++ {
+				for c := c0; c <= c1; c++ {
+					t.lists[r*columns+c] = append(t.lists[r*columns+c], o)
+				}
+			}
+		}
+	}
+	return t
 }
 
 // Render draws s into dst, an image of height × width pixels with channels
