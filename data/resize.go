@@ -6,8 +6,8 @@ import (
 )
 
 // Lanczos resampling as Pillow 9.4 computes Image.resize(size,
-// Image.LANCZOS) (src/libImaging/Resample.c). Matching it bit for bit lets
-// the SmallNORB and Cars3D readers produce disentanglement_lib's images.
+// Image.LANCZOS) in its src/libImaging/Resample.c. Matching it bit for bit
+// lets the SmallNORB and Cars3D readers produce disentanglement_lib's images.
 //
 // The filter is the Lanczos kernel of support a = 3, sinc(x)·sinc(x/3) for
 // |x| < 3, stretched by the downscale factor when shrinking, so that every
@@ -142,16 +142,41 @@ func (r *lanczosResizer) resizeUint8(src, dst []uint8) {
 	tmp := src
 	if r.outWidth != r.inWidth {
 		tmp = make([]uint8, r.inHeight*r.outWidth*c)
+		sums := make([]int32, c)
 		for y := range r.inHeight {
-			in := src[y*r.inWidth*c:]
-			out := tmp[y*r.outWidth*c:]
+			in := src[y*r.inWidth*c : (y+1)*r.inWidth*c]
+			out := tmp[y*r.outWidth*c : (y+1)*r.outWidth*c]
 			for x := range r.outWidth {
-				lo, k := r.rows.first[x], r.rows.fixed[x]
-				for ch := range c {
+				k := r.rows.fixed[x]
+				seg := in[r.rows.first[x]*c : (r.rows.first[x]+len(k))*c]
+				if c == 1 {
 					sum := int32(half)
 					for j, w := range k {
-						sum += int32(in[(lo+j)*c+ch]) * w
+						sum += int32(seg[j]) * w
 					}
+					out[x] = clip8(sum)
+					continue
+				}
+				if c == 3 {
+					s0, s1, s2 := int32(half), int32(half), int32(half)
+					for j, w := range k {
+						p := seg[3*j : 3*j+3]
+						s0 += int32(p[0]) * w
+						s1 += int32(p[1]) * w
+						s2 += int32(p[2]) * w
+					}
+					out[3*x], out[3*x+1], out[3*x+2] = clip8(s0), clip8(s1), clip8(s2)
+					continue
+				}
+				for ch := range sums {
+					sums[ch] = half
+				}
+				for j, w := range k {
+					for ch, v := range seg[j*c : (j+1)*c] {
+						sums[ch] += int32(v) * w
+					}
+				}
+				for ch, sum := range sums {
 					out[x*c+ch] = clip8(sum)
 				}
 			}
@@ -162,16 +187,23 @@ func (r *lanczosResizer) resizeUint8(src, dst []uint8) {
 		return
 	}
 
-	// Vertical pass.
+	// Vertical pass, one input row at a time: acc[i] gathers the taps of
+	// output value i in the same order as Pillow's loop.
 	stride := r.outWidth * c
+	acc := make([]int32, stride)
 	for y := range r.outHeight {
 		lo, k := r.cols.first[y], r.cols.fixed[y]
-		out := dst[y*stride : (y+1)*stride]
-		for i := range out {
-			sum := int32(half)
-			for j, w := range k {
-				sum += int32(tmp[(lo+j)*stride+i]) * w
+		for i := range acc {
+			acc[i] = half
+		}
+		for j, w := range k {
+			row := tmp[(lo+j)*stride : (lo+j+1)*stride]
+			for i, v := range row {
+				acc[i] += int32(v) * w
 			}
+		}
+		out := dst[y*stride : (y+1)*stride]
+		for i, sum := range acc {
 			out[i] = clip8(sum)
 		}
 	}
@@ -189,6 +221,7 @@ func roundHalfAway(v float64) int32 {
 // resizeInt32 resizes like resizeUint8 with Pillow's arithmetic for 32-bit
 // integer images (mode I): float64 weights and sums, rounding after each
 // pass, and no clipping, so results may leave [0, 255] next to sharp edges.
+// Each sum adds its products in Pillow's order, starting from zero.
 func (r *lanczosResizer) resizeInt32(src []uint8, dst []int32) {
 	r.checkLengths(len(src), len(dst))
 	c := r.channels
@@ -199,19 +232,31 @@ func (r *lanczosResizer) resizeInt32(src []uint8, dst []int32) {
 			tmp[i] = int32(v)
 		}
 	} else {
+		sums := make([]float64, c)
 		for y := range r.inHeight {
-			in := src[y*r.inWidth*c:]
-			out := tmp[y*r.outWidth*c:]
+			in := src[y*r.inWidth*c : (y+1)*r.inWidth*c]
+			out := tmp[y*r.outWidth*c : (y+1)*r.outWidth*c]
 			for x := range r.outWidth {
-				lo, k := r.rows.first[x], r.rows.weights[x]
-				for ch := range c {
+				k := r.rows.weights[x]
+				seg := in[r.rows.first[x]*c : (r.rows.first[x]+len(k))*c]
+				// The explicit conversions round each product, which keeps
+				// the compiler from fusing the multiply and add. Pillow's
+				// x86-64 build rounds it too.
+				if c == 1 {
 					sum := 0.0
 					for j, w := range k {
-						// The explicit conversion keeps the compiler from
-						// fusing the multiply and add, which Pillow's C
-						// code does not do on x86-64.
-						sum += float64(float64(in[(lo+j)*c+ch]) * w)
+						sum += float64(float64(seg[j]) * w)
 					}
+					out[x] = roundHalfAway(sum)
+					continue
+				}
+				clear(sums)
+				for j, w := range k {
+					for ch, v := range seg[j*c : (j+1)*c] {
+						sums[ch] += float64(float64(v) * w)
+					}
+				}
+				for ch, sum := range sums {
 					out[x*c+ch] = roundHalfAway(sum)
 				}
 			}
@@ -223,14 +268,18 @@ func (r *lanczosResizer) resizeInt32(src []uint8, dst []int32) {
 	}
 
 	stride := r.outWidth * c
+	acc := make([]float64, stride)
 	for y := range r.outHeight {
 		lo, k := r.cols.first[y], r.cols.weights[y]
-		out := dst[y*stride : (y+1)*stride]
-		for i := range out {
-			sum := 0.0
-			for j, w := range k {
-				sum += float64(float64(tmp[(lo+j)*stride+i]) * w)
+		clear(acc)
+		for j, w := range k {
+			row := tmp[(lo+j)*stride : (lo+j+1)*stride]
+			for i, v := range row {
+				acc[i] += float64(float64(v) * w)
 			}
+		}
+		out := dst[y*stride : (y+1)*stride]
+		for i, sum := range acc {
 			out[i] = roundHalfAway(sum)
 		}
 	}

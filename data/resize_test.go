@@ -94,3 +94,25 @@ func TestLanczosMatchesPillow(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkLanczosResize measures one image of each reader's resize:
+// SmallNORB's 96×96 grey (mode I arithmetic) and Cars3D's 128×128 RGB
+// (8-bit arithmetic).
+func BenchmarkLanczosResize(b *testing.B) {
+	b.Run("smallnorb/96x96x1", func(b *testing.B) {
+		r := newLanczosResizer(96, 96, 64, 64, 1)
+		src := lanczosTestImage(96, 96, 1)
+		dst := make([]uint8, 64*64)
+		for b.Loop() {
+			resizeNORB(r, src, dst)
+		}
+	})
+	b.Run("cars3d/128x128x3", func(b *testing.B) {
+		r := newLanczosResizer(128, 128, 64, 64, 3)
+		src := lanczosTestImage(128, 128, 3)
+		dst := make([]uint8, 64*64*3)
+		for b.Loop() {
+			r.resizeUint8(src, dst)
+		}
+	})
+}
