@@ -19,14 +19,15 @@ disentanglement metrics of disentanglement_lib: MIG, SAP, DCI (gradient-boosted
 trees as scikit-learn 1.2.1's GradientBoostingClassifier), modularity and
 explicitness, the unsupervised Gaussian scores and IRS.
 
-CODES.npy is [N, codes] (any numeric dtype, finite values); FACTORS.npy is
-[N, factors] of integers (integer dtypes, or floats holding whole numbers).
-Row i of both belongs to one observation. The first --num-train rows train the
-classifiers and the next --num-test rows test them; MIG, the unsupervised
-scores and IRS use the training rows only, and later rows are ignored.
+CODES.npy is [N, codes] of finite numbers, any numeric dtype. FACTORS.npy is
+[N, factors] of integers: an integer dtype, or floats with whole values. Row i
+of both belongs to one observation. The first --num-train rows train the
+classifiers and the next --num-test rows test them. MIG, the unsupervised
+scores and IRS use the training rows only. Rows after the test rows are
+ignored.
 
-BetaVAE and FactorVAE draw their own batches from a dataset and need a trained
-model; they are not available on precomputed codes.`
+BetaVAE and FactorVAE draw their own batches from a dataset through a trained
+model, so they are not available on precomputed codes.`
 
 // evalFlags are the parsed flags of gmg eval.
 type evalFlags struct {
@@ -50,7 +51,7 @@ func parseEvalFlags(e *env, args []string) (*evalFlags, error) {
 	numTrain := fs.Int("num-train", 10000, "number of leading rows that train the classifiers")
 	numTest := fs.Int("num-test", 5000, "number of rows after the training rows that test them")
 	bins := fs.Int("bins", metrics.DefaultNumBins, "histogram bins per code for MIG, modularity, the mutual information score and IRS")
-	seed := fs.Uint64("seed", 0, "seed of the classifiers' random tie-breaking and coordinate order")
+	seed := fs.Uint64("seed", 0, "seed, below 2^32, of the classifiers' random tie-breaking and coordinate order")
 	sapContinuous := fs.Bool("sap-continuous", false, "score SAP by squared correlation instead of per-code linear SVC accuracy")
 	asJSON := fs.Bool("json", false, "print all results, including the score matrices, as one JSON object")
 	if err := parseFlags(fs, args); err != nil {
