@@ -164,7 +164,7 @@ func (tp *Tape) convScratch(s *convSpec, wLen, bLen int) convScratch {
 	groups := min(s.n, convGroups)
 	groupSize := (s.n + groups - 1) / max(groups, 1)
 	sb := s.subBatch(groupSize)
-	workers := min(groups, tensor.Workers())
+	workers := min(groups, tp.Workers())
 	sc := convScratch{groups: groups, sb: sb, colLen: sb * s.patches() * s.k(), wLen: wLen, bLen: bLen}
 	sc.col = tp.alloc(workers * sc.colLen).Data()
 	if wLen > 0 {
@@ -174,10 +174,10 @@ func (tp *Tape) convScratch(s *convSpec, wLen, bLen int) convScratch {
 	return sc
 }
 
-// run calls body for every group with its image range [lo, hi) and the
-// calling worker's im2col buffer.
-func (sc *convScratch) run(n int, body func(g, lo, hi int, col []float32)) {
-	tensor.ParallelTasks(sc.groups, func(worker, g int) {
+// run calls body on tp's workers for every group with its image range
+// [lo, hi) and the calling worker's im2col buffer.
+func (sc *convScratch) run(tp *Tape, n int, body func(g, lo, hi int, col []float32)) {
+	tp.tasks(sc.groups, func(worker, g int) {
 		lo, hi := tensor.Chunk(n, sc.groups, g)
 		body(g, lo, hi, sc.col[worker*sc.colLen:(worker+1)*sc.colLen])
 	})
@@ -210,8 +210,8 @@ type conv2DOp struct{}
 // bias b [cout] (nil for none), then opts.Activation. The output is
 // [n, oh, ow, cout] with oh = (h + top + bottom − kh)/stride + 1, or
 // ceil(h/stride) with Same padding. It runs as im2col and one SGEMM per
-// sub-batch, the batch split into up to eight groups that tensor.Workers()
-// goroutines share. It panics, naming the shapes, when they do not fit.
+// sub-batch, the batch split into up to eight groups that the tape's
+// workers share. It panics, naming the shapes, when they do not fit.
 func (tp *Tape) Conv2D(x, w, b *Var, opts ConvOptions) *Var {
 	xs, ws := x.Value.Shape(), w.Value.Shape()
 	if len(xs) != 4 || len(ws) != 4 || xs[3] != ws[2] {
@@ -242,7 +242,7 @@ func (tp *Tape) Conv2D(x, w, b *Var, opts ConvOptions) *Var {
 	}
 	xd, wd, od := x.Value.Data(), w.Value.Data(), out.Data()
 	k, rowsPer := s.k(), s.patches()
-	sc.run(s.n, func(_, lo, hi int, col []float32) {
+	sc.run(tp, s.n, func(_, lo, hi int, col []float32) {
 		for i0 := lo; i0 < hi; i0 += sc.sb {
 			i1 := min(hi, i0+sc.sb)
 			for i := i0; i < i1; i++ {
@@ -282,7 +282,7 @@ func (conv2DOp) backward(tp *Tape, v *Var) {
 		gx, addX = g.Data(), add
 	}
 	xd, wd, yd, dyd := x.Value.Data(), w.Value.Data(), v.Value.Data(), v.grad.Data()
-	sc.run(s.n, func(g, lo, hi int, col []float32) {
+	sc.run(tp, s.n, func(g, lo, hi int, col []float32) {
 		dy := dyd[lo*rowsPer*s.mc : hi*rowsPer*s.mc]
 		maskAndSum(dy, yd[lo*rowsPer*s.mc:hi*rowsPer*s.mc], s.act, sc.biasPartial(g, wantB), s.mc)
 		for i0 := lo; i0 < hi; i0 += sc.sb {
@@ -322,7 +322,7 @@ func (tp *Tape) reducePartials(p *Var, partials []float32, groups int, want bool
 	g, add := tp.gradDst(p)
 	gd := g.Data()
 	n := len(gd)
-	parallelFor(n, func(lo, hi int) {
+	tp.parallelFor(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			s := partials[i]
 			for k := 1; k < groups; k++ {
@@ -345,7 +345,7 @@ type convTranspose2DOp struct{}
 // opts.Activation. The output is [n, oh, ow, cout] with
 // oh = (h − 1)·stride − top − bottom + kh, or h·stride with Same padding.
 // It runs as one SGEMM per sub-batch and col2im, the batch split into up to
-// eight groups that tensor.Workers() goroutines share. It panics, naming the
+// eight groups that the tape's workers share. It panics, naming the
 // shapes, when they do not fit.
 func (tp *Tape) ConvTranspose2D(x, w, b *Var, opts ConvOptions) *Var {
 	xs, ws := x.Value.Shape(), w.Value.Shape()
@@ -376,7 +376,7 @@ func (tp *Tape) ConvTranspose2D(x, w, b *Var, opts ConvOptions) *Var {
 	}
 	xd, wd, od := x.Value.Data(), w.Value.Data(), out.Data()
 	k, rowsPer := s.k(), s.patches()
-	sc.run(s.n, func(_, lo, hi int, col []float32) {
+	sc.run(tp, s.n, func(_, lo, hi int, col []float32) {
 		for i0 := lo; i0 < hi; i0 += sc.sb {
 			i1 := min(hi, i0+sc.sb)
 			rows := (i1 - i0) * rowsPer
@@ -411,7 +411,7 @@ func (convTranspose2DOp) backward(tp *Tape, v *Var) {
 		gx, addX = g.Data(), add
 	}
 	xd, wd, yd, dyd := x.Value.Data(), w.Value.Data(), v.Value.Data(), v.grad.Data()
-	sc.run(s.n, func(g, lo, hi int, col []float32) {
+	sc.run(tp, s.n, func(g, lo, hi int, col []float32) {
 		dy := dyd[lo*s.imageLen() : hi*s.imageLen()]
 		maskAndSum(dy, yd[lo*s.imageLen():hi*s.imageLen()], s.act, sc.biasPartial(g, wantB), s.ic)
 		for i0 := lo; i0 < hi; i0 += sc.sb {

@@ -281,17 +281,17 @@ func (tp *Tape) reduceInto(x *Var, g *tensor.Tensor) {
 	tensor.ReduceTo(gx, g, add)
 }
 
-// parallelFor runs body over [0, n) split into eight chunks that
-// tensor.Workers() goroutines share when n is large enough to pay for the
-// goroutines, and inline otherwise. Bodies must compute each index on its
-// own, so that the result does not depend on the split.
-func parallelFor(n int, body func(lo, hi int)) {
-	if n < 1<<15 {
+// parallelFor runs body over [0, n) split into eight chunks that the tape's
+// workers share when n is large enough to pay for the goroutines, and inline
+// otherwise. Bodies must compute each index on its own, so that the result
+// does not depend on the split.
+func (tp *Tape) parallelFor(n int, body func(lo, hi int)) {
+	if n < 1<<15 || tp.Workers() == 1 {
 		body(0, n)
 		return
 	}
 	const chunks = 8
-	tensor.ParallelTasks(chunks, func(_, c int) {
+	tp.tasks(chunks, func(_, c int) {
 		lo, hi := tensor.Chunk(n, chunks, c)
 		body(lo, hi)
 	})

@@ -20,7 +20,7 @@ func (tp *Tape) SigmoidCrossEntropy(logits *Var, labels *tensor.Tensor) *Var {
 	out := tp.alloc(logits.Value.Shape()...)
 	sig := tp.alloc(logits.Value.Shape()...)
 	xs, zs, ys, ss := logits.Value.Data(), labels.Data(), out.Data(), sig.Data()
-	parallelFor(len(xs), func(lo, hi int) {
+	tp.parallelFor(len(xs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			x := xs[i]
 			e := expNegative(min(x, -x))
@@ -46,7 +46,7 @@ func (bceOp) backward(tp *Tape, v *Var) {
 	}
 	gx, add := tp.gradDst(x)
 	dst, ss, zs, dy := gx.Data(), v.vals[0].Data(), v.aux.Data(), v.grad.Data()
-	parallelFor(len(dst), func(lo, hi int) {
+	tp.parallelFor(len(dst), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			d := dy[i] * (ss[i] - zs[i])
 			if add {

@@ -3,8 +3,6 @@ package autodiff
 import (
 	"fmt"
 	"math"
-
-	"github.com/gromov-monge/gmg/tensor"
 )
 
 // Activation is a function fused into the output of Linear, Conv2D and
@@ -41,7 +39,7 @@ func (tp *Tape) MatMul(a, b *Var) *Var {
 		panic(fmt.Sprintf("autodiff: MatMul shape mismatch %v × %v", as, bs))
 	}
 	out := tp.alloc(as[0], bs[1])
-	tensor.ParallelGemm(tp.blas, false, false, 1, a.Value, b.Value, 0, out)
+	tp.gemm(false, false, a.Value, b.Value, 0, out)
 	return tp.record(out, matMulOp{}, a, b)
 }
 
@@ -49,11 +47,11 @@ func (matMulOp) backward(tp *Tape, v *Var) {
 	a, b := v.in[0], v.in[1]
 	if a.needGrad {
 		ga, add := tp.gradDst(a)
-		tensor.ParallelGemm(tp.blas, false, true, 1, v.grad, b.Value, beta(add), ga)
+		tp.gemm(false, true, v.grad, b.Value, beta(add), ga)
 	}
 	if b.needGrad {
 		gb, add := tp.gradDst(b)
-		tensor.ParallelGemm(tp.blas, true, false, 1, a.Value, v.grad, beta(add), gb)
+		tp.gemm(true, false, a.Value, v.grad, beta(add), gb)
 	}
 }
 
@@ -78,7 +76,7 @@ func (tp *Tape) Linear(x, w, b *Var, act Activation) *Var {
 		panic(fmt.Sprintf("autodiff: Linear bias shape %v for weight %v, want [%d]", b.Value.Shape(), ws, ws[1]))
 	}
 	out := tp.alloc(xs[0], ws[1])
-	tensor.ParallelGemm(tp.blas, false, false, 1, x.Value, w.Value, 0, out)
+	tp.gemm(false, false, x.Value, w.Value, 0, out)
 	var bias []float32
 	if b != nil {
 		bias = b.Value.Data()
@@ -208,10 +206,10 @@ func (linearOp) backward(tp *Tape, v *Var) {
 	}
 	if w.needGrad {
 		gw, add := tp.gradDst(w)
-		tensor.ParallelGemm(tp.blas, true, false, 1, x.Value, dy, beta(add), gw)
+		tp.gemm(true, false, x.Value, dy, beta(add), gw)
 	}
 	if x.needGrad {
 		gx, add := tp.gradDst(x)
-		tensor.ParallelGemm(tp.blas, false, true, 1, dy, w.Value, beta(add), gx)
+		tp.gemm(false, true, dy, w.Value, beta(add), gx)
 	}
 }

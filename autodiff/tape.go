@@ -57,10 +57,12 @@ type op interface {
 }
 
 // Tape records operations and runs the backward pass. It is not safe for
-// concurrent use; the operations themselves use all tensor.Workers().
+// concurrent use; its operations run on Workers() goroutines.
 type Tape struct {
-	blas  tensor.BLAS
-	vars  []*Var
+	blas    tensor.BLAS
+	workers int
+	replica int
+	vars    []*Var
 	nvars int
 	bufs  []*tensor.Tensor
 	nbufs int
@@ -82,6 +84,38 @@ func NewTape(backend tensor.BLAS) *Tape {
 
 // BLAS returns the backend the tape's matrix products use.
 func (tp *Tape) BLAS() tensor.BLAS { return tp.blas }
+
+// SetWorkers sets the number of goroutines the tape's operations use; 0, the
+// default, means tensor.Workers(). Tapes that run concurrently on shards of
+// a batch use 1. Results do not depend on it.
+func (tp *Tape) SetWorkers(n int) { tp.workers = max(n, 0) }
+
+// Workers returns the number of goroutines the tape's operations use.
+func (tp *Tape) Workers() int {
+	if tp.workers > 0 {
+		return tp.workers
+	}
+	return tensor.Workers()
+}
+
+// SetReplica sets the tape's replica index, which data-parallel training
+// uses to give each concurrent tape its own gradient buffers (see
+// nn.Param.On). The default is 0.
+func (tp *Tape) SetReplica(i int) { tp.replica = i }
+
+// Replica returns the tape's replica index.
+func (tp *Tape) Replica() int { return tp.replica }
+
+// tasks runs body for every task in [0, n) on the tape's workers.
+func (tp *Tape) tasks(n int, body func(worker, task int)) {
+	tensor.ParallelTasksWith(tp.Workers(), n, body)
+}
+
+// gemm computes C = op(A)·op(B) + beta·C with tensor.ParallelGemmWith on
+// the tape's workers.
+func (tp *Tape) gemm(transA, transB bool, a, b *tensor.Tensor, beta float32, c *tensor.Tensor) {
+	tensor.ParallelGemmWith(tp.Workers(), tp.blas, transA, transB, 1, a, b, beta, c)
+}
 
 // Reset discards the recorded operations and makes their buffers available to
 // the next ones. Vars returned before Reset must not be used after it.

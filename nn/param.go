@@ -17,6 +17,9 @@ type Param struct {
 	Value *tensor.Tensor
 	// Grad has Value's shape and holds the gradient of the last Backward.
 	Grad *tensor.Tensor
+
+	// replicaGrads[i-1] is the gradient buffer of replica i ≥ 1 (see On).
+	replicaGrads []*tensor.Tensor
 }
 
 // NewParam returns a zero-valued parameter of the given shape.
@@ -24,8 +27,24 @@ func NewParam(name string, shape ...int) *Param {
 	return &Param{Name: name, Value: tensor.New(shape...), Grad: tensor.New(shape...)}
 }
 
-// On records p on the tape as a trainable leaf whose gradient goes to p.Grad.
-func (p *Param) On(tp *autodiff.Tape) *autodiff.Var { return tp.Param(p.Value, p.Grad) }
+// On records p on the tape as a trainable leaf. Its gradient goes to p.Grad
+// on a tape with replica index 0, the default, and to a buffer of that
+// replica's own otherwise, which DataParallel adds into p.Grad.
+func (p *Param) On(tp *autodiff.Tape) *autodiff.Var {
+	return tp.Param(p.Value, p.replicaGrad(tp.Replica()))
+}
+
+// replicaGrad returns the gradient buffer of replica i, allocating it on
+// first use.
+func (p *Param) replicaGrad(i int) *tensor.Tensor {
+	if i <= 0 {
+		return p.Grad
+	}
+	for len(p.replicaGrads) < i {
+		p.replicaGrads = append(p.replicaGrads, tensor.New(p.Value.Shape()...))
+	}
+	return p.replicaGrads[i-1]
+}
 
 // GlorotUniform fills t with draws from U(−l, l), l = √(6/(fanIn + fanOut)),
 // the initialiser of Glorot and Bengio (2010), eq. 16. It panics if

@@ -147,6 +147,12 @@ const gemmBlocks = 4
 // Gemm's in the last bits, but it is the same on every run and for every
 // Workers(). Products with fewer than 2¹⁴ elements in C run as one call.
 func ParallelGemm(b BLAS, transA, transB bool, alpha float32, a, bm *Tensor, beta float32, c *Tensor) {
+	ParallelGemmWith(Workers(), b, transA, transB, alpha, a, bm, beta, c)
+}
+
+// ParallelGemmWith is ParallelGemm on at most workers goroutines. The blocks
+// and so the results are the same for every workers.
+func ParallelGemmWith(workers int, b BLAS, transA, transB bool, alpha float32, a, bm *Tensor, beta float32, c *Tensor) {
 	if c.Rank() != 2 || a.Rank() != 2 || bm.Rank() != 2 {
 		Gemm(b, transA, transB, alpha, a, bm, beta, c)
 		return
@@ -169,7 +175,7 @@ func ParallelGemm(b BLAS, transA, transB bool, alpha float32, a, bm *Tensor, bet
 		return
 	}
 	lda := a.shape[1]
-	ParallelTasks(gemmBlocks, func(_, blk int) {
+	ParallelTasksWith(workers, gemmBlocks, func(_, blk int) {
 		lo, hi := Chunk(m, gemmBlocks, blk)
 		var aRows []float32
 		if transA {

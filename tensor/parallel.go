@@ -72,7 +72,13 @@ func Parallel(n int, body func(w, lo, hi int)) {
 // per-worker scratch buffers. Which worker runs which task changes between
 // runs, so a body must write results that depend only on the task.
 func ParallelTasks(n int, body func(worker, task int)) {
-	k := min(n, Workers())
+	ParallelTasksWith(Workers(), n, body)
+}
+
+// ParallelTasksWith is ParallelTasks with at most workers goroutines instead
+// of Workers(); workers < 1 is taken as 1.
+func ParallelTasksWith(workers, n int, body func(worker, task int)) {
+	k := min(n, max(workers, 1))
 	if k <= 1 {
 		for t := range n {
 			body(0, t)

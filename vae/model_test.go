@@ -150,6 +150,48 @@ func TestSmallKernelsOption(t *testing.T) {
 	}
 }
 
+// shardedStep is one β-VAE step with the batch split over two shards.
+func (s *stepper) shardedStep(t testing.TB, dp *nn.DataParallel) float32 {
+	FillNormal(s.noise, s.rng)
+	n, latent := s.x.Dim(0), s.noise.Dim(1)
+	pixels := s.x.Len() / n
+	loss, err := dp.Step(n, func(tp *autodiff.Tape, lo, hi int) *autodiff.Var {
+		x := tensor.Wrap(s.x.Data()[lo*pixels:hi*pixels], append([]int{hi - lo}, s.x.Shape()[1:]...)...)
+		noise := tensor.Wrap(s.noise.Data()[lo*latent:hi*latent], hi-lo, latent)
+		l := s.model.BetaVAE(tp, x, noise, 1)
+		return tp.Scale(l.Total, float32(hi-lo)/float32(n))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.opt.Step()
+	return loss
+}
+
+func TestShardedStepMatchesSingleTape(t *testing.T) {
+	arch := Architecture{Height: 32, Width: 32, Channels: 3, Latent: 6}
+	a := newStepper(t, tensor.GoBLAS(), arch, 10, 5)
+	b := newStepper(t, tensor.GoBLAS(), arch, 10, 5)
+	dp := nn.NewDataParallel(b.model.Params(), 3, tensor.GoBLAS())
+	for i := range 2 {
+		la, lb := a.step(t), b.shardedStep(t, dp)
+		// The same sums in another grouping: float32 rounding only.
+		if math.Abs(float64(la-lb)) > 1e-5*math.Abs(float64(la)) {
+			t.Fatalf("step %d: loss %g on one tape, %g on three shards", i, la, lb)
+		}
+	}
+	pa, pb := a.model.Params(), b.model.Params()
+	for i := range pa {
+		for j, v := range pa[i].Value.Data() {
+			// Two Adam steps of lr 1e-4 move a parameter by at most 2e-4, so
+			// gradient rounding differences change it far less than 1e-5.
+			if d := math.Abs(float64(v - pb[i].Value.Data()[j])); d > 1e-5 {
+				t.Fatalf("%s[%d]: %g on one tape, %g on shards", pa[i].Name, j, v, pb[i].Value.Data()[j])
+			}
+		}
+	}
+}
+
 // BenchmarkTrainStep times one β-VAE step (forward, backward, Adam) at batch
 // 64 on 64×64 images with the default backend; allocs/op is the steady-state
 // allocation count of a step.
@@ -170,6 +212,18 @@ func BenchmarkTrainStep(b *testing.B) {
 			b.ReportMetric(64*float64(b.N)/b.Elapsed().Seconds(), "images/s")
 			// CPU time per step is less sensitive than wall time to other
 			// processes on a shared machine.
+			b.ReportMetric((cpuSeconds()-cpu0)*1e3/float64(b.N), "cpu-ms/op")
+		})
+		b.Run(blas.Name()+"/shards=2/channels="+string(rune('0'+c)), func(b *testing.B) {
+			s := newStepper(b, blas, Benchmark(c), 64, 1)
+			dp := nn.NewDataParallel(s.model.Params(), 2, blas)
+			s.shardedStep(b, dp)
+			b.ReportAllocs()
+			cpu0 := cpuSeconds()
+			for b.Loop() {
+				s.shardedStep(b, dp)
+			}
+			b.ReportMetric(64*float64(b.N)/b.Elapsed().Seconds(), "images/s")
 			b.ReportMetric((cpuSeconds()-cpu0)*1e3/float64(b.N), "cpu-ms/op")
 		})
 	}
