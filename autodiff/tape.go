@@ -63,9 +63,9 @@ type Tape struct {
 	workers int
 	replica int
 	vars    []*Var
-	nvars int
-	bufs  []*tensor.Tensor
-	nbufs int
+	nvars   int
+	bufs    []*tensor.Tensor
+	nbufs   int
 }
 
 // NewTape returns an empty tape whose matrix products use backend. With a nil
