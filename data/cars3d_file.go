@@ -11,7 +11,7 @@ import (
 	"github.com/gromov-monge/gmg/internal/matfile"
 )
 
-// The published Cars3D files (Reed et al. 2015, "Deep Visual Analogy-Making"):
+// The published Cars3D files of "Deep Visual Analogy-Making" (NIPS 2015):
 // one MATLAB file per car in the cars directory of
 // nips2015-analogy-data.tar.gz.
 const (
@@ -128,9 +128,10 @@ func (d *cars3DFile) readCar(o int, resizer *lanczosResizer) error {
 		return fmt.Errorf("%w: %w", ErrInvalidFile, err)
 	}
 
-	// im(y, x, c, a, e) is at y + n·(x + n·(c + 3·(a + azimuths·e))) in
-	// MATLAB's column-major order; disentanglement_lib takes axis 3 as the
-	// azimuth and axis 4 as the elevation (einsum "abcde->deabc").
+	// MATLAB's column-major order puts im(y, x, c, a, e) at
+	// y + n·(x + n·(c + 3·(a + azimuths·e))). disentanglement_lib takes
+	// axis 3 as the azimuth and axis 4 as the elevation (einsum
+	// "abcde->deabc").
 	n := l.inSize
 	view := make([]uint8, n*n*3)
 	imageBytes := l.outSize * l.outSize * 3

@@ -10,8 +10,7 @@ import (
 	"github.com/gromov-monge/gmg/internal/npy"
 )
 
-// The published dSprites file (Matthey et al. 2017), as disentanglement_lib
-// reads it.
+// The published dSprites file, as disentanglement_lib reads it.
 const (
 	dspritesFileName = "dsprites_ndarray_co1sh3sc6or40x32y32_64x64.npz"
 	dspritesDownload = "https://github.com/deepmind/dsprites-dataset"

@@ -8,7 +8,7 @@ import (
 	"github.com/gromov-monge/gmg/internal/hdf5"
 )
 
-// The published Shapes3D file (Burgess and Kim 2018, "3D Shapes Dataset").
+// The published Shapes3D file of DeepMind's 3d-shapes repository.
 const (
 	shapes3DFileName = "3dshapes.h5"
 	shapes3DDownload = "https://storage.googleapis.com/3d-shapes/3dshapes.h5 (see https://github.com/deepmind/3d-shapes)"
@@ -42,8 +42,8 @@ func init() {
 
 // readShapes3DFile opens the Shapes3D HDF5 file at path whose grid has the
 // given factors. Each label column must take exactly as many distinct values
-// as its factor has; the rank of a row's value is its factor index, so the
-// file's row order does not matter.
+// as its factor has. The rank of a row's value is its factor index, so
+// neither the exact label values nor the file's row order matter.
 func readShapes3DFile(path string, factors []Factor) (*shapes3DFile, error) {
 	f, err := hdf5.Open(path)
 	if err != nil {

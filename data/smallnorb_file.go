@@ -12,8 +12,8 @@ import (
 	"path/filepath"
 )
 
-// The published SmallNORB files (LeCun, Huang and Bottou 2004), two splits
-// of three "binary matrix" files each, as disentanglement_lib reads them.
+// The published SmallNORB files, two splits of three "binary matrix" files
+// each, as disentanglement_lib reads them.
 const (
 	smallNORBDownload = "https://cs.nyu.edu/~ylclab/data/norb-v1.0-small/"
 	smallNORBSubdir   = "small_norb"
