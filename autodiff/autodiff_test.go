@@ -321,3 +321,35 @@ func TestSigmoidCrossEntropyValues(t *testing.T) {
 		}
 	}
 }
+
+func TestLinearFusedReLUMatchesSeparateOp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 25))
+	x, w, b := randn(rng, 9, 7), randn(rng, 7, 5), randn(rng, 5)
+	var grads [2][3]*tensor.Tensor
+	var losses [2]float32
+	for i, fused := range []bool{true, false} {
+		for j, v := range []*tensor.Tensor{x, w, b} {
+			grads[i][j] = tensor.New(v.Shape()...)
+		}
+		tp := NewTape(tensor.GoBLAS())
+		xv, wv, bv := tp.Param(x, grads[i][0]), tp.Param(w, grads[i][1]), tp.Param(b, grads[i][2])
+		var y *Var
+		if fused {
+			y = tp.Linear(xv, wv, bv, ReLUActivation)
+		} else {
+			y = tp.ReLU(tp.Linear(xv, wv, bv, NoActivation))
+		}
+		loss := tp.Sum(tp.Square(y))
+		if err := tp.Backward(loss); err != nil {
+			t.Fatal(err)
+		}
+		losses[i] = loss.Value.Item()
+	}
+	if losses[0] != losses[1] {
+		t.Fatalf("loss fused %g, separate %g", losses[0], losses[1])
+	}
+	for j := range 3 {
+		// The same arithmetic in the same order: bit-identical.
+		closeTo(t, "gradient", grads[0][j], grads[1][j], 0)
+	}
+}
