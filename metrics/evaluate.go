@@ -164,11 +164,11 @@ func ScoreCodes(ctx context.Context, all *Sample, metrics []Metric, cfg Config, 
 func Evaluate(ctx context.Context, d data.Dataset, rep Representation, metrics []Metric, cfg Config, progress func(Progress)) (*Scores, error) {
 	cfg = cfg.withDefaults()
 	if rep.NumCodes < 1 || rep.Encode == nil {
-		return nil, fmt.Errorf("%w: representation with %d codes and Encode set: %v; need at least 1 code and an Encode function",
+		return nil, fmt.Errorf("%w: the representation needs NumCodes >= 1 and an Encode function (NumCodes %d, Encode set %v)",
 			ErrInvalidConfig, rep.NumCodes, rep.Encode != nil)
 	}
 	if cfg.NumTrain < cfg.NumBins || cfg.NumTest < 1 || cfg.BatchSize < 1 {
-		return nil, fmt.Errorf("%w: %d training rows (at least the %d bins), %d test rows and batch size %d (at least 1)",
+		return nil, fmt.Errorf("%w: NumTrain %d must be at least NumBins %d, and NumTest %d and BatchSize %d at least 1",
 			ErrInvalidConfig, cfg.NumTrain, cfg.NumBins, cfg.NumTest, cfg.BatchSize)
 	}
 	return scoreSplits(ctx, d, rep, nil, nil, metrics, cfg, progress)
