@@ -81,25 +81,17 @@ func readDSpritesFile(path string, factors []Factor) (*dspritesFile, error) {
 func (d *dspritesFile) readLatents(z *npy.NPZ, n int) ([]int32, error) {
 	k := len(d.factors)
 	want := fmt.Sprintf("(%d, %d)", n, k+1)
-	classes, err := z.Read("latents_classes")
+	classes, err := d.readArray(z, "latents_classes", want, "iu", "integers")
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidFile, err)
-	}
-	if classes.ShapeString() != want || (classes.Kind() != 'i' && classes.Kind() != 'u') {
-		return nil, fmt.Errorf("%w: %s: latents_classes has dtype %s and shape %s, expected integers of shape %s",
-			ErrInvalidFile, d.path, classes.DType, classes.ShapeString(), want)
+		return nil, err
 	}
 	latents, err := classes.Int64()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: latents_classes: %w", ErrInvalidFile, d.path, err)
 	}
-	valuesArray, err := z.Read("latents_values")
+	valuesArray, err := d.readArray(z, "latents_values", want, "f", "floats")
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidFile, err)
-	}
-	if valuesArray.ShapeString() != want || valuesArray.Kind() != 'f' {
-		return nil, fmt.Errorf("%w: %s: latents_values has dtype %s and shape %s, expected floats of shape %s",
-			ErrInvalidFile, d.path, valuesArray.DType, valuesArray.ShapeString(), want)
+		return nil, err
 	}
 	values := valuesArray.Float64()
 
@@ -127,6 +119,26 @@ func (d *dspritesFile) readLatents(z *npy.NPZ, n int) ([]int32, error) {
 		return nil, fmt.Errorf("%w: %s: latents_classes: %v", ErrInvalidFile, d.path, err)
 	}
 	return positions, nil
+}
+
+// readArray reads the array key after checking from its header that it has
+// the shape want and a dtype kind in kinds, so that a corrupt header cannot
+// make it allocate more than the published array needs.
+func (d *dspritesFile) readArray(z *npy.NPZ, key, want, kinds, kindName string) (*npy.Array, error) {
+	h, r, err := z.Open(key)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidFile, err)
+	}
+	r.Close()
+	if h.ShapeString() != want || !strings.ContainsRune(kinds, rune(h.Kind())) {
+		return nil, fmt.Errorf("%w: %s: %s has dtype %s and shape %s, expected %s of shape %s",
+			ErrInvalidFile, d.path, key, h.DType, h.ShapeString(), kindName, want)
+	}
+	a, err := z.Read(key)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidFile, err)
+	}
+	return a, nil
 }
 
 // readImages streams imgs ([n, 64, 64] uint8 of 0 and 1) and packs each

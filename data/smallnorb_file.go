@@ -227,6 +227,12 @@ func (d *smallNORBFile) readLabels(split string) (int, error) {
 	}
 	defer cat.Close()
 	n := dims[0]
+	// Check the count before allocating for it: the grid bounds it.
+	first := len(d.images) / smallNORBPixels // examples of earlier splits
+	if left := len(d.lookup) - first; n > left {
+		return 0, fmt.Errorf("%w: %s: %d examples, but the grid has room for %d more (%d in all)",
+			ErrInvalidFile, cat.path, n, left, len(d.lookup))
+	}
 	categories, err := cat.readInt32s(n)
 	if err != nil {
 		return 0, err
@@ -243,7 +249,6 @@ func (d *smallNORBFile) readLabels(split string) (int, error) {
 	}
 
 	sizes := Sizes(d)
-	first := len(d.images) / smallNORBPixels // examples of earlier splits
 	row := make([]int, 4)
 	for i := range n {
 		// info columns: instance, elevation, azimuth (0, 2, …), lighting.

@@ -273,3 +273,18 @@ func FuzzNORBHeader(f *testing.F) {
 		}
 	})
 }
+
+// TestSmallNORBFileHugeCount checks that a header claiming more examples
+// than the grid holds is rejected before anything is allocated for them.
+func TestSmallNORBFileHugeCount(t *testing.T) {
+	dir := t.TempDir()
+	writeNORB(t, dir, norbTestExamples(5), false)
+	path := filepath.Join(dir, smallNORBSplits[0]+"-cat.mat")
+	data, _ := os.ReadFile(path)
+	binary.LittleEndian.PutUint32(data[8:], 1<<30)
+	os.WriteFile(path, data, 0o644)
+	_, err := readSmallNORB(dir, smallNORBTestLayout)
+	if !errors.Is(err, ErrInvalidFile) || !strings.Contains(err.Error(), "1073741824 examples") {
+		t.Errorf("error = %v, want ErrInvalidFile naming 1073741824 examples", err)
+	}
+}
