@@ -109,6 +109,19 @@ func (s *convSpec) col2im(col, img []float32) {
 	}
 }
 
+// fillRows sets every row of the [rows, len(row)] matrix y to row, or y to
+// zero when row is nil. A transposed convolution starts its output from the
+// bias this way, which saves a pass that adds it afterwards.
+func fillRows(y, row []float32) {
+	if row == nil {
+		clear(y)
+		return
+	}
+	for r := 0; r+len(row) <= len(y); r += len(row) {
+		copyShort(y[r:r+len(row)], row)
+	}
+}
+
 // addTo adds src into dst element-wise; dst must be at least as long.
 func addTo(dst, src []float32) {
 	dst = dst[:len(src)]
@@ -383,9 +396,11 @@ func (tp *Tape) ConvTranspose2D(x, w, b *Var, opts ConvOptions) *Var {
 			tp.blas.Sgemm(false, true, rows, k, s.mc, 1, xd[i0*rowsPer*s.mc:], s.mc, wd, s.mc, 0, col, k)
 			for i := i0; i < i1; i++ {
 				img := od[i*s.imageLen() : (i+1)*s.imageLen()]
-				clear(img)
+				fillRows(img, bias)
 				s.col2im(col[(i-i0)*rowsPer*k:], img)
-				biasActivate(img, bias, s.ic, s.act)
+				if s.act == ReLUActivation {
+					reluInPlace(img)
+				}
 			}
 		}
 	})
