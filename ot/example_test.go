@@ -58,6 +58,6 @@ func ExampleGromovWasserstein() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("GW %.4f after %d outer iterations\n", res.GW, res.OuterIterations)
-	// Output: GW 7.3353 after 3 outer iterations
+	fmt.Printf("GW %.4f, %v\n", res.GW, res.Status)
+	// Output: GW 7.3333, converged
 }

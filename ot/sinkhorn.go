@@ -16,6 +16,10 @@ const (
 	// an axpy per row. Rows or columns whose kernel sum underflows or
 	// overflows are updated with a log-sum-exp instead, and the scalings are
 	// absorbed into the potentials whenever one leaves [e^-100, e^100].
+	// Problems with n·m² + m³ ≤ 2^28 that have not converged 10 + min(n, m)/4
+	// iterations after ε reached its target continue with Newton steps on the
+	// dual potentials, which converge quadratically where Sinkhorn crawls;
+	// each Newton step counts as one iteration.
 	Stabilized SinkhornMode = iota
 	// LogDomain computes every update as a log-sum-exp over the cost matrix:
 	// 2·n·m exponentials per iteration, several times slower than Stabilized
@@ -330,6 +334,12 @@ func (e *sinkhornEngine) solve(c []float64, s Sinkhorn) (sinkhornOutcome, error)
 		start = max(s.Epsilon, hi-lo)
 	}
 	eps = start
+	// The Newton switch comes newtonAfter iterations after ε reaches its
+	// target.
+	newtonAt := e.newtonAfter()
+	if start > s.Epsilon {
+		newtonAt += int(math.Ceil(math.Log(s.Epsilon/start)/math.Log(s.EpsilonScaling))) + 1
+	}
 	var out sinkhornOutcome
 	for it := 1; it <= s.MaxIterations; it++ {
 		if eps != e.eps {
@@ -351,6 +361,32 @@ func (e *sinkhornEngine) solve(c []float64, s Sinkhorn) (sinkhornOutcome, error)
 		out.iterations = it
 		if eps > s.Epsilon {
 			eps = max(s.Epsilon, eps*s.EpsilonScaling)
+			continue
+		}
+		if it == newtonAt && s.Mode == Stabilized && e.newtonUsable() {
+			e.absorb()
+			alpha0 := append([]float64(nil), e.alpha...)
+			beta0 := append([]float64(nil), e.beta...)
+			steps, trace, ok := e.newtonSolve(s.Threshold, s.MaxIterations-it)
+			if !ok && (len(trace) == 0 || trace[len(trace)-1] > rowErr) {
+				// Newton made no progress: Sinkhorn resumes where it was.
+				copy(e.alpha, alpha0)
+				copy(e.beta, beta0)
+			}
+			it += steps
+			out.iterations = it
+			out.trace = append(out.trace, trace...)
+			e.kernelValid = false
+			if ok {
+				if err := e.finish(s.Mode); err != nil {
+					return out, err
+				}
+				if e.marginalError() <= s.Threshold {
+					out.status = Converged
+					break
+				}
+			}
+			// Otherwise Sinkhorn continues from the potentials reached.
 			continue
 		}
 		if it%s.CheckEvery != 0 || !valid {
