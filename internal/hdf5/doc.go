@@ -21,8 +21,8 @@
 // Why not libhdf5: gmg ships as one static binary that runs offline. Loading
 // the HDF5 C library at run time would make every machine that reads a
 // Shapes3D file install a matching system library, and linking it through
-// cgo would give up cross-compilation and the static binary. No maintained
-// pure-Go HDF5 reader was available as a Go module.
+// cgo would give up cross-compilation and the static binary. No pure-Go HDF5
+// reader is among the modules this project may depend on.
 //
 // Limitations: groups with dense link storage (a fractal heap, used by the
 // latest file format for groups of more than 8 members), extensible array

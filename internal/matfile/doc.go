@@ -17,6 +17,6 @@
 // files have no header; both are rejected with an error wrapping ErrVersion
 // that names the version found.
 //
-// No maintained MAT-file reader was available as a Go module, and gmg needs
-// only numeric arrays, so this package is small and self-contained.
+// No MAT-file reader is among the Go modules this project may depend on, and
+// gmg needs only numeric arrays, so this package is small and self-contained.
 package matfile
