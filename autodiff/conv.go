@@ -22,16 +22,17 @@ type Padding struct {
 type ConvOptions struct {
 	// Stride is the step between kernel positions on both axes; 0 means 1.
 	Stride int
-	// Padding is the zero padding; the zero value is none.
+	// Padding is the zero padding; the zero value pads nothing.
 	Padding Padding
-	// Activation is fused into the output; the zero value is none.
+	// Activation is fused into the output; the zero value is NoActivation.
 	Activation Activation
 }
 
 // convSpec is the geometry shared by a convolution and its transpose. The
-// image side is the tensor that im2col reads (a convolution's input, a
-// transposed convolution's output); the patch grid has one matrix row per
-// kernel position (a convolution's output, a transposed convolution's input).
+// image side is the tensor that im2col reads: a convolution's input or a
+// transposed convolution's output. The patch grid has one matrix row per
+// kernel position, over a convolution's output or a transposed convolution's
+// input.
 type convSpec struct {
 	n               int
 	ih, iw, ic      int // image grid and channels
@@ -158,8 +159,8 @@ func (s *convSpec) subBatch(chunk int) int {
 
 // convGroups is the number of groups a convolution splits its batch into.
 // Groups are the unit of parallel work and of the partial weight gradients,
-// which are added in group order; because the split does not depend on the
-// number of cores, neither do the results. Eight groups keep both cores
+// which are added in group order. The split does not depend on the number of
+// cores, so neither do the results. Eight groups keep both cores
 // busy when one of them is slowed by another process.
 const convGroups = 8
 
@@ -226,7 +227,35 @@ type conv2DOp struct{}
 // sub-batch, the batch split into up to eight groups that the tape's
 // workers share. It panics, naming the shapes, when they do not fit.
 func (tp *Tape) Conv2D(x, w, b *Var, opts ConvOptions) *Var {
-	xs, ws := x.Value.Shape(), w.Value.Shape()
+	s := newConv2DSpec(x.Value.Shape(), w.Value.Shape(), opts)
+	checkBias("Conv2D", b, s.mc)
+	out := tp.alloc(s.n, s.ph, s.pw, s.mc)
+	sc := tp.convScratch(&s, 0, 0)
+	bias := biasData(b)
+
+	xd, wd, od := x.Value.Data(), w.Value.Data(), out.Data()
+	k, rowsPer := s.k(), s.patches()
+	sc.run(tp, s.n, func(_, lo, hi int, col []float32) {
+		for i0 := lo; i0 < hi; i0 += sc.sb {
+			i1 := min(hi, i0+sc.sb)
+			for i := i0; i < i1; i++ {
+				s.im2col(xd[i*s.imageLen():(i+1)*s.imageLen()], col[(i-i0)*rowsPer*k:])
+			}
+			rows := (i1 - i0) * rowsPer
+			y := od[i0*rowsPer*s.mc : i1*rowsPer*s.mc]
+			tp.blas.Sgemm(false, false, rows, s.mc, k, 1, col, k, wd, s.mc, 0, y, s.mc)
+			biasActivate(y, bias, s.mc, s.act)
+		}
+	})
+
+	v := tp.record(out, conv2DOp{}, x, w, b)
+	v.conv = s
+	return v
+}
+
+// newConv2DSpec returns the geometry of Conv2D for input shape xs and kernel
+// shape ws, and panics, naming both, when they do not fit.
+func newConv2DSpec(xs, ws []int, opts ConvOptions) convSpec {
 	if len(xs) != 4 || len(ws) != 4 || xs[3] != ws[2] {
 		panic(fmt.Sprintf("autodiff: Conv2D shape mismatch: input %v (NHWC), kernel %v ([kh, kw, cin, cout])", xs, ws))
 	}
@@ -246,30 +275,15 @@ func (tp *Tape) Conv2D(x, w, b *Var, opts ConvOptions) *Var {
 	if s.ph <= 0 || s.pw <= 0 {
 		panic(fmt.Sprintf("autodiff: Conv2D kernel %v larger than padded input %v", ws, xs))
 	}
-	checkBias("Conv2D", b, s.mc)
-	out := tp.alloc(s.n, s.ph, s.pw, s.mc)
-	sc := tp.convScratch(&s, 0, 0)
-	var bias []float32
-	if b != nil {
-		bias = b.Value.Data()
+	return s
+}
+
+// biasData returns b's values, or nil for no bias.
+func biasData(b *Var) []float32 {
+	if b == nil {
+		return nil
 	}
-	xd, wd, od := x.Value.Data(), w.Value.Data(), out.Data()
-	k, rowsPer := s.k(), s.patches()
-	sc.run(tp, s.n, func(_, lo, hi int, col []float32) {
-		for i0 := lo; i0 < hi; i0 += sc.sb {
-			i1 := min(hi, i0+sc.sb)
-			for i := i0; i < i1; i++ {
-				s.im2col(xd[i*s.imageLen():(i+1)*s.imageLen()], col[(i-i0)*rowsPer*k:])
-			}
-			rows := (i1 - i0) * rowsPer
-			y := od[i0*rowsPer*s.mc : i1*rowsPer*s.mc]
-			tp.blas.Sgemm(false, false, rows, s.mc, k, 1, col, k, wd, s.mc, 0, y, s.mc)
-			biasActivate(y, bias, s.mc, s.act)
-		}
-	})
-	v := tp.record(out, conv2DOp{}, x, w, b)
-	v.conv = s
-	return v
+	return b.Value.Data()
 }
 
 func checkBias(name string, b *Var, c int) {
@@ -361,7 +375,38 @@ type convTranspose2DOp struct{}
 // eight groups that the tape's workers share. It panics, naming the
 // shapes, when they do not fit.
 func (tp *Tape) ConvTranspose2D(x, w, b *Var, opts ConvOptions) *Var {
-	xs, ws := x.Value.Shape(), w.Value.Shape()
+	s := newConvTranspose2DSpec(x.Value.Shape(), w.Value.Shape(), opts)
+	checkBias("ConvTranspose2D", b, s.ic)
+	out := tp.alloc(s.n, s.ih, s.iw, s.ic)
+	sc := tp.convScratch(&s, 0, 0)
+	bias := biasData(b)
+
+	xd, wd, od := x.Value.Data(), w.Value.Data(), out.Data()
+	k, rowsPer := s.k(), s.patches()
+	sc.run(tp, s.n, func(_, lo, hi int, col []float32) {
+		for i0 := lo; i0 < hi; i0 += sc.sb {
+			i1 := min(hi, i0+sc.sb)
+			rows := (i1 - i0) * rowsPer
+			tp.blas.Sgemm(false, true, rows, k, s.mc, 1, xd[i0*rowsPer*s.mc:], s.mc, wd, s.mc, 0, col, k)
+			for i := i0; i < i1; i++ {
+				img := od[i*s.imageLen() : (i+1)*s.imageLen()]
+				fillRows(img, bias)
+				s.col2im(col[(i-i0)*rowsPer*k:], img)
+				if s.act == ReLUActivation {
+					reluInPlace(img)
+				}
+			}
+		}
+	})
+
+	v := tp.record(out, convTranspose2DOp{}, x, w, b)
+	v.conv = s
+	return v
+}
+
+// newConvTranspose2DSpec returns the geometry of ConvTranspose2D for input
+// shape xs and kernel shape ws, and panics, naming both, when they do not fit.
+func newConvTranspose2DSpec(xs, ws []int, opts ConvOptions) convSpec {
 	if len(xs) != 4 || len(ws) != 4 || xs[3] != ws[3] {
 		panic(fmt.Sprintf("autodiff: ConvTranspose2D shape mismatch: input %v (NHWC), kernel %v ([kh, kw, cout, cin])", xs, ws))
 	}
@@ -380,33 +425,7 @@ func (tp *Tape) ConvTranspose2D(x, w, b *Var, opts ConvOptions) *Var {
 	if s.ih <= 0 || s.iw <= 0 {
 		panic(fmt.Sprintf("autodiff: ConvTranspose2D padding %+v leaves no output for input %v, kernel %v", p, xs, ws))
 	}
-	checkBias("ConvTranspose2D", b, s.ic)
-	out := tp.alloc(s.n, s.ih, s.iw, s.ic)
-	sc := tp.convScratch(&s, 0, 0)
-	var bias []float32
-	if b != nil {
-		bias = b.Value.Data()
-	}
-	xd, wd, od := x.Value.Data(), w.Value.Data(), out.Data()
-	k, rowsPer := s.k(), s.patches()
-	sc.run(tp, s.n, func(_, lo, hi int, col []float32) {
-		for i0 := lo; i0 < hi; i0 += sc.sb {
-			i1 := min(hi, i0+sc.sb)
-			rows := (i1 - i0) * rowsPer
-			tp.blas.Sgemm(false, true, rows, k, s.mc, 1, xd[i0*rowsPer*s.mc:], s.mc, wd, s.mc, 0, col, k)
-			for i := i0; i < i1; i++ {
-				img := od[i*s.imageLen() : (i+1)*s.imageLen()]
-				fillRows(img, bias)
-				s.col2im(col[(i-i0)*rowsPer*k:], img)
-				if s.act == ReLUActivation {
-					reluInPlace(img)
-				}
-			}
-		}
-	})
-	v := tp.record(out, convTranspose2DOp{}, x, w, b)
-	v.conv = s
-	return v
+	return s
 }
 
 func (convTranspose2DOp) backward(tp *Tape, v *Var) {

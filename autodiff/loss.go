@@ -1,6 +1,7 @@
 package autodiff
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/gromov-monge/gmg/tensor"
@@ -97,7 +98,7 @@ type gaussianKLOp struct{}
 func (tp *Tape) GaussianKL(mean, logVar *Var) *Var {
 	tensor.MustSameShape("GaussianKL", mean.Value.Shape(), logVar.Value.Shape())
 	if mean.Value.Rank() != 2 {
-		panic("autodiff: GaussianKL needs [n, d] inputs, got shape " + mean.Value.String())
+		panic(fmt.Sprintf("autodiff: GaussianKL needs [n, d] inputs, got shape %v", mean.Value.Shape()))
 	}
 	n, d := mean.Value.Dim(0), mean.Value.Dim(1)
 	out := tp.alloc(n)

@@ -65,7 +65,7 @@ func Zeros(t *tensor.Tensor) { t.Zero() }
 // Linear is a dense layer y = act(x·W + b) with W [in, out] and b [out].
 type Linear struct {
 	W, B *Param
-	// Activation is fused into the output; the zero value is none.
+	// Activation is fused into the output; the zero value is NoActivation.
 	Activation autodiff.Activation
 }
 
