@@ -16,6 +16,9 @@ func axpyAVX2(alpha float64, x, y *float64, n int)
 //go:noescape
 func expShiftAVX2(dst, src *float64, n int, shift float64) int
 
+//go:noescape
+func exponentsAVX2(dst, beta, cost *float64, n int, alpha, inv float64) float64
+
 func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)
@@ -82,4 +85,21 @@ func expScalar(x float64) float64 {
 		return 0
 	}
 	return math.Exp(x)
+}
+
+// exponents sets dst[j] = (alpha + beta[j] − cost[j])·inv and returns the
+// largest of them (−Inf for an empty row).
+func exponents(dst, beta, cost []float64, alpha, inv float64) float64 {
+	top, done := math.Inf(-1), 0
+	if useAVX2 && len(dst) >= 4 {
+		beta, cost = beta[:len(dst)], cost[:len(dst)]
+		top = exponentsAVX2(&dst[0], &beta[0], &cost[0], len(dst), alpha, inv)
+		done = len(dst) &^ 3
+	}
+	for j := done; j < len(dst); j++ {
+		t := (alpha + beta[j] - cost[j]) * inv
+		dst[j] = t
+		top = max(top, t)
+	}
+	return top
 }

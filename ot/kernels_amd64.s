@@ -225,3 +225,41 @@ exptail:
 	VZEROUPPER
 	MOVQ AX, ret+32(FP)
 	RET
+
+DATA negInf<>+0(SB)/8, $0xfff0000000000000
+GLOBL negInf<>(SB), RODATA|NOPTR, $8
+
+// func exponentsAVX2(dst, beta, cost *float64, n int, alpha, inv float64) float64
+// dst[j] = (alpha + beta[j] − cost[j])·inv for j below n rounded down to a
+// multiple of 4; returns their maximum, −Inf when there are none.
+TEXT ·exponentsAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ beta+8(FP), SI
+	MOVQ cost+16(FP), BX
+	MOVQ n+24(FP), CX
+	VBROADCASTSD alpha+32(FP), Y0
+	VBROADCASTSD inv+40(FP), Y1
+	VBROADCASTSD negInf<>+0(SB), Y2
+	XORQ AX, AX
+	ANDQ $-4, CX
+
+expo4:
+	CMPQ AX, CX
+	JGE expodone
+	VMOVUPD (SI)(AX*8), Y3
+	VADDPD Y0, Y3, Y3
+	VSUBPD (BX)(AX*8), Y3, Y3
+	VMULPD Y1, Y3, Y3
+	VMOVUPD Y3, (DI)(AX*8)
+	VMAXPD Y3, Y2, Y2
+	ADDQ $4, AX
+	JMP expo4
+
+expodone:
+	VEXTRACTF128 $1, Y2, X3
+	VMAXPD X3, X2, X2
+	VPERMILPD $1, X2, X3
+	VMAXPD X3, X2, X2
+	VZEROUPPER
+	MOVSD X2, ret+48(FP)
+	RET

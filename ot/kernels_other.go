@@ -23,3 +23,15 @@ func expScalar(x float64) float64 {
 	}
 	return math.Exp(x)
 }
+
+// exponents sets dst[j] = (alpha + beta[j] − cost[j])·inv and returns the
+// largest of them (−Inf for an empty row).
+func exponents(dst, beta, cost []float64, alpha, inv float64) float64 {
+	top := math.Inf(-1)
+	for j := range dst {
+		t := (alpha + beta[j] - cost[j]) * inv
+		dst[j] = t
+		top = max(top, t)
+	}
+	return top
+}

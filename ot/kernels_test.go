@@ -58,3 +58,27 @@ func TestExpShift(t *testing.T) {
 	}
 	t.Logf("AVX2 %v, worst relative error %g", useAVX2, worst)
 }
+
+func TestExponentsMatchGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(63, 64))
+	for _, n := range []int{1, 3, 4, 7, 8, 33} {
+		beta, cost := make([]float64, n), make([]float64, n)
+		for j := range beta {
+			beta[j], cost[j] = rng.NormFloat64(), rng.NormFloat64()
+		}
+		got := make([]float64, n)
+		top := exponents(got, beta, cost, 0.3, 7)
+		wantTop := math.Inf(-1)
+		for j := range got {
+			want := (0.3 + beta[j] - cost[j]) * 7
+			wantTop = max(wantTop, want)
+			// The same three operations in the same order.
+			if got[j] != want {
+				t.Errorf("n=%d: exponent %d = %v, want %v", n, j, got[j], want)
+			}
+		}
+		if top != wantTop {
+			t.Errorf("n=%d: max %v, want %v", n, top, wantTop)
+		}
+	}
+}

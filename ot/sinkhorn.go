@@ -454,12 +454,7 @@ func (e *sinkhornEngine) buildKernel() {
 			ki := e.k[i*m : (i+1)*m]
 			ci := e.c[i*m : (i+1)*m]
 			ai := e.alpha[i]
-			top := math.Inf(-1)
-			for j, cij := range ci {
-				t := (ai + e.beta[j] - cij) * inv
-				ki[j] = t
-				top = max(top, t)
-			}
+			top := exponents(ki, e.beta, ci, ai, inv)
 			expShift(ki, ki, top)
 			e.alpha[i] = ai - e.eps*top
 			e.u[i] = 1
@@ -715,10 +710,7 @@ func (e *sinkhornEngine) buildKernelExact() {
 		for i := lo; i < hi; i++ {
 			ki := e.k[i*m : (i+1)*m]
 			ci := e.c[i*m : (i+1)*m]
-			ai := e.alpha[i]
-			for j, cij := range ci {
-				ki[j] = (ai + e.beta[j] - cij) * inv
-			}
+			exponents(ki, e.beta, ci, e.alpha[i], inv)
 			expShift(ki, ki, 0)
 		}
 	})
