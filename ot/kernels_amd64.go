@@ -19,6 +19,9 @@ func expShiftAVX2(dst, src *float64, n int, shift float64) int
 //go:noescape
 func exponentsAVX2(dst, beta, cost *float64, n int, alpha, inv float64) float64
 
+//go:noescape
+func gemmRowAVX2(out, a, v *float64, r, m int) int
+
 func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)
@@ -102,4 +105,21 @@ func exponents(dst, beta, cost []float64, alpha, inv float64) float64 {
 		top = max(top, t)
 	}
 	return top
+}
+
+// gemmRow sets out[j] = Σ_k a[k]·v[k·m + j] for j < m = len(out), with v of
+// shape [len(a), m].
+func gemmRow(out, a, v []float64) {
+	m, done := len(out), 0
+	if useAVX2 && m >= 4 && len(a) > 0 {
+		_ = v[len(a)*m-1]
+		done = gemmRowAVX2(&out[0], &a[0], &v[0], len(a), m)
+	}
+	for j := done; j < m; j++ {
+		var s float64
+		for k, c := range a {
+			s += c * v[k*m+j]
+		}
+		out[j] = s
+	}
 }

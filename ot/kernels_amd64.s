@@ -263,3 +263,79 @@ expodone:
 	VZEROUPPER
 	MOVSD X2, ret+48(FP)
 	RET
+
+// func gemmRowAVX2(out, a, v *float64, r, m int) int
+// out[j] = Σ_k a[k]·v[k·m + j] for j below m rounded down to a multiple of 4,
+// which it returns. Sixteen outputs stay in four registers across all k, so
+// each output is stored once.
+TEXT ·gemmRowAVX2(SB), NOSPLIT, $0-48
+	MOVQ out+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ v+16(FP), BX
+	MOVQ r+24(FP), R8
+	MOVQ m+32(FP), R9
+	MOVQ R9, R10
+	SHLQ $3, R10                 // row stride of v in bytes
+	XORQ AX, AX                  // j
+	MOVQ R9, DX
+	ANDQ $-16, DX
+
+gemm16:
+	CMPQ AX, DX
+	JGE gemm4start
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	LEAQ (BX)(AX*8), R11         // &v[0][j]
+	XORQ CX, CX                  // k
+
+gemm16k:
+	CMPQ CX, R8
+	JGE gemm16store
+	VBROADCASTSD (SI)(CX*8), Y4
+	VFMADD231PD (R11), Y4, Y0
+	VFMADD231PD 32(R11), Y4, Y1
+	VFMADD231PD 64(R11), Y4, Y2
+	VFMADD231PD 96(R11), Y4, Y3
+	ADDQ R10, R11
+	INCQ CX
+	JMP gemm16k
+
+gemm16store:
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ $16, AX
+	JMP gemm16
+
+gemm4start:
+	MOVQ R9, DX
+	ANDQ $-4, DX
+
+gemm4:
+	CMPQ AX, DX
+	JGE gemmdone
+	VXORPD Y0, Y0, Y0
+	LEAQ (BX)(AX*8), R11
+	XORQ CX, CX
+
+gemm4k:
+	CMPQ CX, R8
+	JGE gemm4store
+	VBROADCASTSD (SI)(CX*8), Y4
+	VFMADD231PD (R11), Y4, Y0
+	ADDQ R10, R11
+	INCQ CX
+	JMP gemm4k
+
+gemm4store:
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ $4, AX
+	JMP gemm4
+
+gemmdone:
+	VZEROUPPER
+	MOVQ AX, ret+40(FP)
+	RET

@@ -35,3 +35,13 @@ func exponents(dst, beta, cost []float64, alpha, inv float64) float64 {
 	}
 	return top
 }
+
+// gemmRow sets out[j] = Σ_k a[k]·v[k·m + j] for j < m = len(out), with v of
+// shape [len(a), m].
+func gemmRow(out, a, v []float64) {
+	m := len(out)
+	clear(out)
+	for k, c := range a {
+		axpyGo(c, v[k*m:(k+1)*m], out)
+	}
+}

@@ -82,3 +82,29 @@ func TestExponentsMatchGo(t *testing.T) {
 		}
 	}
 }
+
+func TestGemmRowMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(65, 66))
+	for _, tc := range []struct{ r, m int }{{1, 4}, {3, 17}, {12, 64}, {12, 1027}, {5, 3}} {
+		a := make([]float64, tc.r)
+		v := make([]float64, tc.r*tc.m)
+		for i := range a {
+			a[i] = rng.NormFloat64()
+		}
+		for i := range v {
+			v[i] = rng.NormFloat64()
+		}
+		got := make([]float64, tc.m)
+		gemmRow(got, a, v)
+		for j := 0; j < tc.m; j++ {
+			var want float64
+			for k := range a {
+				want += a[k] * v[k*tc.m+j]
+			}
+			// r products of unit normals; FMA rounds once per step.
+			if math.Abs(got[j]-want) > 1e-14*float64(tc.r) {
+				t.Errorf("r=%d m=%d: out[%d] = %v, want %v", tc.r, tc.m, j, got[j], want)
+			}
+		}
+	}
+}

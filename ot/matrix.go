@@ -122,9 +122,7 @@ func gemmRows(out, a, v []float64, r, m, lo, hi int) {
 		clear(row)
 		ai := a[i*r : (i+1)*r]
 		if useAVX2 && m >= minVector {
-			for k, c := range ai {
-				axpy(c, v[k*m:(k+1)*m], row)
-			}
+			gemmRow(row, ai, v)
 			continue
 		}
 		k := 0
