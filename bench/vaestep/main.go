@@ -10,7 +10,7 @@
 //
 // Usage:
 //
-//	go run ./bench/vaestep [-channels 1,3] [-rounds 5] [-steps 10] [-mode split|blas2]
+//	go run ./bench/vaestep [-channels 1,3] [-rounds 5] [-steps 10] [-mode split|shards|blas2]
 //
 // The anchor is ../shared/anchors/torch_vae_step.py, run with /usr/bin/python3
 // (Debian's, with python3-torch installed); -anchor and -python change them.
@@ -44,7 +44,7 @@ func main() {
 	steps := flag.Int("steps", 10, "timed training steps per round and implementation")
 	anchor := flag.String("anchor", "../shared/anchors/torch_vae_step.py", "PyTorch anchor script; empty to time gmg only")
 	python := flag.String("python", "/usr/bin/python3", "Python interpreter that has torch")
-	mode := flag.String("mode", "split", "parallelism: split (batch split over GOMAXPROCS workers, 1-thread OpenBLAS) or blas2 (1 worker, 2-thread OpenBLAS)")
+	mode := flag.String("mode", "split", "parallelism: split (each operation splits the batch over the workers, 1-thread OpenBLAS), shards (two shards of the batch on their own tapes, nn.DataParallel) or blas2 (1 worker, 2-thread OpenBLAS)")
 	flag.Parse()
 
 	if err := run(*channelsFlag, *rounds, *steps, *anchor, *python, *mode); err != nil {
@@ -62,12 +62,12 @@ func run(channelsFlag string, rounds, steps int, anchor, python, mode string) er
 		return err
 	}
 	switch mode {
-	case "split":
+	case "split", "shards":
 	case "blas2":
 		tensor.SetWorkers(1)
 		blas.SetThreads(2)
 	default:
-		return fmt.Errorf("invalid -mode %q (valid: split, blas2)", mode)
+		return fmt.Errorf("invalid -mode %q (valid: split, shards, blas2)", mode)
 	}
 	var channels []int
 	for _, f := range strings.Split(channelsFlag, ",") {
@@ -77,11 +77,12 @@ func run(channelsFlag string, rounds, steps int, anchor, python, mode string) er
 		}
 		channels = append(channels, c)
 	}
-	fmt.Printf("gmg BLAS %s (%s), mode %s, workers %d, GOMAXPROCS %d, batch %d, %d steps per round\n",
-		blas.Name(), blas.Core(), mode, tensor.Workers(), runtime.GOMAXPROCS(0), batch, steps)
+	fmt.Printf("gmg BLAS %s (%s), mode %s, workers %d, GOMAXPROCS %d, batch %d, %d steps per round, load average %s\n",
+		blas.Name(), blas.Core(), mode, tensor.Workers(), runtime.GOMAXPROCS(0), batch, steps, loadAverage())
+	defer func() { fmt.Printf("load average at the end %s\n", loadAverage()) }()
 
 	for _, c := range channels {
-		s, err := newStepper(blas, c)
+		s, err := newStepper(blas, c, mode == "shards")
 		if err != nil {
 			return err
 		}
@@ -126,15 +127,16 @@ func run(channelsFlag string, rounds, steps int, anchor, python, mode string) er
 
 // stepper runs β-VAE steps on one random binary batch, as the anchor does.
 type stepper struct {
-	model *vae.Model
-	opt   *nn.Adam
-	tape  *autodiff.Tape
-	x     *tensor.Tensor
-	noise *tensor.Tensor
-	rng   *rand.Rand
+	model  *vae.Model
+	opt    *nn.Adam
+	tape   *autodiff.Tape
+	shards *nn.DataParallel // nil for one tape
+	x      *tensor.Tensor
+	noise  *tensor.Tensor
+	rng    *rand.Rand
 }
 
-func newStepper(blas tensor.BLAS, channels int) (*stepper, error) {
+func newStepper(blas tensor.BLAS, channels int, sharded bool) (*stepper, error) {
 	rng := rand.New(rand.NewPCG(0, 0))
 	m, err := vae.NewModel(vae.Benchmark(channels), rng)
 	if err != nil {
@@ -146,15 +148,39 @@ func newStepper(blas tensor.BLAS, channels int) (*stepper, error) {
 			x.Data()[i] = 1
 		}
 	}
-	return &stepper{model: m, opt: nn.NewAdam(m.Params(), 1e-4), tape: autodiff.NewTape(blas), x: x,
-		noise: tensor.New(batch, 10), rng: rng}, nil
+	s := &stepper{model: m, opt: nn.NewAdam(m.Params(), 1e-4), tape: autodiff.NewTape(blas), x: x,
+		noise: tensor.New(batch, 10), rng: rng}
+	if sharded {
+		s.shards = nn.NewDataParallel(m.Params(), 2, blas)
+	}
+	return s, nil
 }
 
 func (s *stepper) step() error {
-	s.tape.Reset()
 	vae.FillNormal(s.noise, s.rng)
+	if s.shards != nil {
+		return s.shardedStep()
+	}
+	s.tape.Reset()
 	l := s.model.BetaVAE(s.tape, s.x, s.noise, 1)
 	if err := s.tape.Backward(l.Total); err != nil {
+		return err
+	}
+	s.opt.Step()
+	return nil
+}
+
+// shardedStep runs the step with each half of the batch on its own tape.
+func (s *stepper) shardedStep() error {
+	n, latent := s.x.Dim(0), s.noise.Dim(1)
+	pixels := s.x.Len() / n
+	_, err := s.shards.Step(n, func(tp *autodiff.Tape, lo, hi int) *autodiff.Var {
+		x := tensor.Wrap(s.x.Data()[lo*pixels:hi*pixels], hi-lo, 64, 64, s.x.Dim(3))
+		noise := tensor.Wrap(s.noise.Data()[lo*latent:hi*latent], hi-lo, latent)
+		l := s.model.BetaVAE(tp, x, noise, 1)
+		return tp.Scale(l.Total, float32(hi-lo)/float32(n))
+	})
+	if err != nil {
 		return err
 	}
 	s.opt.Step()
@@ -193,6 +219,20 @@ func torchRate(python, script string, threads, steps, channels int) (float64, er
 		return 0, fmt.Errorf("anchor %s printed %q, expected a JSON line with images_per_s", script, out)
 	}
 	return res.ImagesPerS, nil
+}
+
+// loadAverage returns the 1-, 5- and 15-minute load averages from
+// /proc/loadavg, or "unknown" where that file cannot be read.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func median(x []float64) float64 {
