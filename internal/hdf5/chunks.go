@@ -269,11 +269,11 @@ func (d *Dataset) readChunkedRows(start, count int, dst []byte) error {
 		for i := range rank {
 			linear = linear*grid[i] + pos[i]
 		}
-		data, err := d.chunkData(linear)
+		data, skip, err := d.chunkRows(linear, pos[0], start, count)
 		if err != nil {
 			return err
 		}
-		d.copyChunk(data, pos, start, count, dst, size)
+		d.copyChunk(data, skip, pos, start, count, dst, size)
 
 		// Advance pos like an odometer over [lo, hi).
 		i := rank - 1
@@ -290,10 +290,39 @@ func (d *Dataset) readChunkedRows(start, count int, dst []byte) error {
 	}
 }
 
+// chunkRows returns the data of the chunk at a linear position and chunk
+// row pos0, from its row skip on. An unfiltered chunk stores its rows one
+// after another, so only the rows in [start, start+count) are read, and
+// not cached; reading one image of a large chunk reads only that image.
+// Other chunks are decoded whole, through the cache, with skip 0.
+func (d *Dataset) chunkRows(linear, pos0, start, count int) (data []byte, skip int, err error) {
+	if len(d.filters) > 0 {
+		data, err = d.chunkData(linear)
+		return data, 0, err
+	}
+	if data, ok := d.cache.get(linear); ok {
+		return data, 0, nil
+	}
+	ref, ok := d.index.lookup(linear)
+	if !ok {
+		data, err = d.chunkData(linear)
+		return data, 0, err
+	}
+	first := pos0 * d.chunk[0]
+	skip = max(start, first) - first
+	end := min(start+count, first+d.chunk[0], d.shape[0]) - first
+	rowBytes := d.chunkBytes() / d.chunk[0]
+	if ref.size != uint64(d.chunkBytes()) {
+		return nil, 0, d.f.errorf(ErrFormat, "unfiltered chunk of dataset %q at address %d holds %d bytes, expected %d", d.path, ref.addr, ref.size, d.chunkBytes())
+	}
+	data, err = d.f.readAt(d.f.address(ref.addr)+uint64(skip*rowBytes), (end-skip)*rowBytes, "chunk")
+	return data, skip, err
+}
+
 // copyChunk copies the part of the chunk at chunk coordinates pos that falls
 // in rows [start, start+count) into dst, one run along the last dimension at
-// a time.
-func (d *Dataset) copyChunk(data []byte, pos []int, start, count int, dst []byte, size int) {
+// a time. data holds the chunk from its row skip on.
+func (d *Dataset) copyChunk(data []byte, skip int, pos []int, start, count int, dst []byte, size int) {
 	rank := len(d.shape)
 	first := make([]int, rank) // first element of the overlap, dataset coordinates
 	extent := make([]int, rank)
@@ -313,7 +342,11 @@ func (d *Dataset) copyChunk(data []byte, pos []int, start, count int, dst []byte
 		src, out := 0, 0
 		for i := range rank {
 			c := first[i] + idx[i]
-			src = src*d.chunk[i] + c - pos[i]*d.chunk[i]
+			offset := c - pos[i]*d.chunk[i]
+			if i == 0 {
+				offset -= skip
+			}
+			src = src*d.chunk[i] + offset
 			if i == 0 {
 				c -= start
 			}

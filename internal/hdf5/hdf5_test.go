@@ -116,6 +116,7 @@ func TestImagesAllRowRanges(t *testing.T) {
 		{"contiguous.h5", "images"},
 		{"chunked_gzip.h5", "images"},
 		{"shuffle_fletcher.h5", "images"},
+		{"chunked_plain.h5", "images"},
 		{"latest.h5", "contiguous"},
 		{"latest.h5", "chunked"},
 	} {

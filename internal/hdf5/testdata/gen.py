@@ -38,6 +38,10 @@ with h5py.File("contiguous.h5", "w") as f:
 with h5py.File("chunked_gzip.h5", "w") as f:
     write_pair(f, chunks=(2, 3, 8, 2), compression="gzip", compression_opts=4)
 
+# Chunked without filters: rows of a chunk are read without the rest.
+with h5py.File("chunked_plain.h5", "w") as f:
+    write_pair(f, chunks=(3, 4, 8, 2))
+
 # Shuffle and Fletcher-32 around deflate, on bytes and on 8-byte floats.
 with h5py.File("shuffle_fletcher.h5", "w") as f:
     filters = dict(compression="gzip", shuffle=True, fletcher32=True)
