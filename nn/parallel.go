@@ -47,12 +47,12 @@ func NewDataParallel(params []*Param, shards int, backend tensor.BLAS) *DataPara
 func (d *DataParallel) Shards() int { return len(d.tapes) }
 
 // Step splits the rows [0, n) of a batch into Shards() contiguous ranges and
-// calls shardLoss(tape, lo, hi) for each on its own goroutine; shardLoss
-// records the loss of rows [lo, hi) on tape with the parameters' On method,
-// weighted so that the shard losses add up to the batch loss (a mean over
-// the batch is a sum over the shard divided by n). Step runs Backward on
-// every tape, then stores the sum of the shard gradients in each Grad and
-// returns the sum of the shard losses, both added in shard order. An error
+// calls shardLoss(tape, lo, hi) for each on its own goroutine. shardLoss
+// records the loss of rows [lo, hi) on tape, using the parameters' On
+// method, weighted so that the shard losses add up to the batch loss: a mean
+// over the batch is a sum over the shard divided by n. Step runs Backward on
+// every tape, stores the sum of the shard gradients in each Grad and returns
+// the sum of the shard losses, both added in shard order. An error
 // from Backward (such as autodiff.ErrNonFinite) is returned and leaves the
 // Grad buffers unspecified.
 func (d *DataParallel) Step(n int, shardLoss func(tp *autodiff.Tape, lo, hi int) *autodiff.Var) (float32, error) {

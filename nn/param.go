@@ -47,7 +47,7 @@ func (p *Param) replicaGrad(i int) *tensor.Tensor {
 }
 
 // GlorotUniform fills t with draws from U(−l, l), l = √(6/(fanIn + fanOut)),
-// the initialiser of Glorot and Bengio (2010), eq. 16. It panics if
+// the normalised initialiser of Glorot and Bengio (AISTATS 2010). It panics if
 // fanIn + fanOut < 1.
 func GlorotUniform(t *tensor.Tensor, fanIn, fanOut int, rng *rand.Rand) {
 	if fanIn+fanOut < 1 {

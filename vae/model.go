@@ -155,8 +155,8 @@ type Loss struct {
 	Logits *autodiff.Var
 }
 
-// BetaVAE records the β-VAE objective of Higgins et al. (ICLR 2017), eq. 4,
-// for images x [n, h, w, c] in [0, 1]: reconstruction + β·KL, both summed
+// BetaVAE records the β-VAE objective of Higgins et al. (ICLR 2017) for
+// images x [n, h, w, c] in [0, 1]: reconstruction + β·KL, both summed
 // over dimensions and averaged over the batch. noise [n, latent] holds the
 // standard normal draws of the reparameterisation. It panics if x or noise
 // has the wrong shape.

@@ -1,6 +1,6 @@
-// Command vaestep compares the speed of one β-VAE training step (forward,
-// backward, Adam; batch 64, 64×64 images) in gmg with PyTorch's, running
-// both in one process tree and alternating between them.
+// Command vaestep compares the speed of one β-VAE training step in gmg with
+// PyTorch's: forward, backward and Adam at batch 64 on 64×64 images. It runs
+// both in one process tree and alternates between them.
 //
 // Each round times gmg for -steps steps and then runs the PyTorch anchor
 // script with 1 and with 2 threads for the same number of steps. A round's
