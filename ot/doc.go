@@ -29,13 +29,20 @@
 // O(n·m·min(rx, ry)) instead of O(n³). Every geometry also stores its dense
 // matrix (n² values). Loops over rows run on all CPUs with a split that
 // depends only on the sizes, so results are bit-identical for any GOMAXPROCS.
+// On amd64 CPUs with AVX2 and FMA, dot products, axpy, the low-rank row
+// products and the kernel exponential run in assembly; other CPUs run Go
+// loops whose results differ from those in the last bits.
 //
 // # Limitations
 //
-// Sinkhorn at ε far below the spread of the costs converges slowly (the
-// marginal error can decay like 1/iterations); inner solves of EntropicGW
-// then stop at their cap and the result's Status is InnerIterationLimit.
-// ε-scaling helps for a cold start but not always near a permutation plan.
+// Sinkhorn at ε far below the gaps of the costs converges slowly: the
+// marginal error decays at the rate of the weakest coupling between blocks
+// of the plan. Problems up to about 512×512 then switch to Newton steps on
+// the dual, which converge quadratically. Larger problems switch to
+// ε-scaling inside EntropicGW, which helps a cold start but not always a
+// plan near a permutation; such inner solves stop at their cap and the
+// result's Status is InnerIterationLimit. At small ε the outer mirror-descent
+// iteration itself can need hundreds of steps to reach its threshold.
 // The exact linear solver for non-uniform or non-square weights takes
 // O((n+m)·n·m) per augmentation and suits a few thousand points at most.
 // ExactGW finds a local minimum that depends on the initial plan.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"os"
-	"strings"
 	"testing"
 )
 
@@ -168,7 +167,6 @@ func close(got, want, rel float64) bool {
 	return math.Abs(got-want) <= rel*max(math.Abs(want), 1e-300) || (want == 0 && math.Abs(got) <= rel)
 }
 
-var _ = strings.Contains
 
 func TestExactGWMatchesPOT(t *testing.T) {
 	for _, gp := range loadGolden(t) {
@@ -203,4 +201,18 @@ func TestExactGWMatchesPOT(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPortableKernelsMatchPOT repeats the POT comparisons with the Go loops
+// in place of the AVX2 kernels, so that both paths stay tested on amd64.
+func TestPortableKernelsMatchPOT(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("the portable loops already ran in the other tests")
+	}
+	useAVX2 = false
+	defer func() { useAVX2 = true }()
+	t.Run("entropic", TestEntropicGWMatchesPOT)
+	t.Run("exact", TestExactGWMatchesPOT)
+	t.Run("products", TestFactoredProductsMatchDense)
+	t.Run("sinkhorn", TestSinkhornModesAgree)
 }

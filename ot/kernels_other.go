@@ -45,3 +45,10 @@ func gemmRow(out, a, v []float64) {
 		axpyGo(c, v[k*m:(k+1)*m], out)
 	}
 }
+
+// useAVX2 is false off amd64: the Go loops always run.
+var useAVX2 = false
+
+// minVector is the length from which the amd64 kernels take over; unused
+// here but shared by the blocked loops.
+const minVector = 16
