@@ -186,6 +186,16 @@ func ReduceTo(dst, src *Tensor, add bool) {
 		}
 		return
 	}
+	if len(dst.data) == 1 {
+		// A full reduction, such as a loss: float64 partial sums keep the
+		// rounding error of long sums small.
+		var s float64
+		for _, v := range src.data {
+			s += float64(v)
+		}
+		dst.data[0] += float32(s)
+		return
+	}
 	sd := broadcastStrides(dst.shape, src.shape)
 	last := len(src.shape) - 1
 	forEachRow(src.shape, sd, sd, func(out, off, _ int) {
@@ -277,6 +287,17 @@ func BroadcastTo(dst, src *Tensor, add bool) {
 			}
 		} else {
 			copy(dst.data, src.data)
+		}
+		return
+	}
+	if len(src.data) == 1 {
+		v := src.data[0]
+		for i := range dst.data {
+			if add {
+				dst.data[i] += v
+			} else {
+				dst.data[i] = v
+			}
 		}
 		return
 	}

@@ -348,3 +348,26 @@ func TestParallelTasksRunsEachOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestReduceToScalarAndBroadcastBack(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	src := randTensor(rng, 5, 7, 1)
+	dst := New(1, 1, 1)
+	ReduceTo(dst, src, false)
+	var want float64
+	for _, v := range src.data {
+		want += float64(v)
+	}
+	// float64 accumulation rounded once to float32.
+	if got := dst.data[0]; got != float32(want) {
+		t.Errorf("sum %g, want %g", got, float32(want))
+	}
+	back := New(5, 7, 1)
+	back.Fill(1)
+	BroadcastTo(back, FromSlice([]float32{2}, 1, 1, 1), true)
+	for i, v := range back.data {
+		if v != 3 {
+			t.Fatalf("element %d = %g, want 3", i, v)
+		}
+	}
+}
