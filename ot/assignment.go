@@ -122,9 +122,9 @@ func (s *assignment) columnReduction(c []float64) int {
 // reduced cost, lowering that column's price to the row's second-smallest
 // reduced cost, and continues with the row it displaces. Each assigned row
 // keeps its assigned column at the row's minimum reduced cost, which the path
-// search relies on. The number of steps is capped at 4n per call because with
-// floating-point prices the price decrements can become tiny; rows left free
-// go to the path search, which handles any number.
+// search relies on. The number of steps is capped at 4n per call, because
+// floating-point price decrements can become tiny. Rows left free go to the
+// path search, which handles any number of them.
 func (s *assignment) augmentingRowReduction(c []float64, prevFree int) int {
 	n := s.n
 	k, numFree, steps := 0, 0, 0

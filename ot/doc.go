@@ -30,8 +30,8 @@
 // matrix (n² values). Loops over rows run on all CPUs with a split that
 // depends only on the sizes, so results are bit-identical for any GOMAXPROCS.
 // On amd64 CPUs with AVX2 and FMA, dot products, axpy, the low-rank row
-// products and the kernel exponential run in assembly; other CPUs run Go
-// loops whose results differ from those in the last bits.
+// products and the kernel exponential run in assembly. Other CPUs run Go
+// loops, whose results differ from those in the last bits.
 //
 // # Limitations
 //

@@ -20,13 +20,13 @@ var (
 	ErrEpsilon = errors.New("ot: invalid epsilon")
 	// ErrSettings reports an invalid solver setting other than epsilon.
 	ErrSettings = errors.New("ot: invalid setting")
-	// ErrNumerical reports a NaN or ±Inf produced during a solve, which the
-	// log-domain fallbacks should prevent; it signals a bug or input at the
-	// edge of float64 range.
+	// ErrNumerical reports a NaN or ±Inf produced during a solve. The
+	// log-domain fallbacks should prevent it, so it signals a bug or input at
+	// the edge of the float64 range.
 	ErrNumerical = errors.New("ot: numerical breakdown")
 )
 
-// Status is how a solver stopped. The zero value, NotRun, means that no solve
+// Status is the reason a solver stopped. The zero value, NotRun, means that no solve
 // took place.
 type Status int
 
@@ -39,9 +39,9 @@ const (
 	// the last iterate and is usable but less accurate than asked.
 	IterationLimit
 	// InnerIterationLimit means that the outer loop of a Gromov-Wasserstein
-	// solver met its threshold but at least one inner Sinkhorn solve stopped at
-	// its own iteration cap, so the plan's marginals may be off by more than the
-	// inner threshold (see MarginalError).
+	// solver met its threshold but at least one inner Sinkhorn solve stopped
+	// at its own iteration cap. The plan's marginals may then be off by more
+	// than the inner threshold (see MarginalError).
 	InnerIterationLimit
 )
 

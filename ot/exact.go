@@ -19,9 +19,9 @@ const (
 // has zero marginals; G is affine in P, so each step needs one product
 // Cx·D·Cy, O(n·m·r), besides the linear solve.
 //
-// E is not convex, so the result depends on the start; from the product
-// plan this follows POT's gromov_wasserstein (conditional gradient with its
-// exact quadratic line search), which reports 2·GW. The iteration stops when
+// E is not convex, so the result depends on the start. From the product plan
+// this follows POT's gromov_wasserstein (conditional gradient with its exact
+// quadratic line search), which reports 2·GW. The iteration stops when
 // the step no longer decreases E or E decreases by less than Threshold
 // relative.
 //

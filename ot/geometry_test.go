@@ -153,7 +153,7 @@ func TestFactoredProductsMatchDense(t *testing.T) {
 				scale = max(scale, math.Abs(v))
 			}
 			// Entries are sums of about n·m products of O(1) costs and plan
-			// entries of O(1/(n·m)); the two orders round differently at a
+			// entries of O(1/(n·m)). The two orders round differently, by a
 			// few ulps of the largest entry.
 			if d := maxAbsDiff(got, want); d > 1e-12*max(scale, 1) {
 				t.Errorf("factored and dense products differ by %g (largest entry %g)", d, scale)

@@ -167,7 +167,6 @@ func close(got, want, rel float64) bool {
 	return math.Abs(got-want) <= rel*max(math.Abs(want), 1e-300) || (want == 0 && math.Abs(got) <= rel)
 }
 
-
 func TestExactGWMatchesPOT(t *testing.T) {
 	for _, gp := range loadGolden(t) {
 		if gp.exact == nil {

@@ -5,7 +5,7 @@ import (
 	"math"
 )
 
-// EpsilonMode says how EntropicGW.Epsilon is read. The zero value is
+// EpsilonMode selects how EntropicGW.Epsilon is read. The zero value is
 // RelativeEpsilon.
 type EpsilonMode int
 
@@ -111,9 +111,9 @@ type EntropicGW struct {
 	// from the potentials reached; MaxIterations counts both parts.
 	Sinkhorn Sinkhorn
 	// Init is the initial plan, [n, m], with marginals a and b to 1e-6 in
-	// L1. Nil means the product plan a·bᵀ. From the product plan the solver
-	// can stall at a symmetric saddle point; a map's coupling (the identity
-	// I/n for a batch and its image) avoids it.
+	// L1. Nil means the product plan a·bᵀ, from which the solver can stall
+	// at a symmetric saddle point. A map's coupling (the identity I/n for a
+	// batch and its image) avoids that.
 	Init *Matrix
 	// Progress, when not nil, is called after every outer step.
 	Progress func(GWProgress)

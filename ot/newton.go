@@ -72,9 +72,9 @@ func (e *sinkhornEngine) newtonSolve(threshold float64, maxSteps int) (int, []fl
 		}
 
 		// Near-disconnected blocks make the Newton direction huge along the
-		// flat direction of the dual; a step is capped at newtonMaxStep·ε in
-		// every potential, which keeps exp finite and is still an ascent
-		// direction of the concave dual.
+		// flat direction of the dual. Capping the step at newtonMaxStep·ε in
+		// every potential keeps exp finite, and the capped step still
+		// ascends the concave dual.
 		var big float64
 		for _, d := range df {
 			big = max(big, math.Abs(d))

@@ -16,10 +16,10 @@ const (
 	// an axpy per row. Rows or columns whose kernel sum underflows or
 	// overflows are updated with a log-sum-exp instead, and the scalings are
 	// absorbed into the potentials whenever one leaves [e^-100, e^100].
-	// Problems with n·m² + m³ ≤ 2^28 that have not converged 10 + min(n, m)/4
-	// iterations after ε reached its target continue with Newton steps on the
-	// dual potentials, which converge quadratically where Sinkhorn crawls;
-	// each Newton step counts as one iteration.
+	// A problem with n·m² + m³ ≤ 2^28 that has not converged 10 + min(n, m)/4
+	// iterations after ε reached its target continues with Newton steps on
+	// the dual potentials. They converge quadratically where Sinkhorn
+	// crawls, and each counts as one iteration.
 	Stabilized SinkhornMode = iota
 	// LogDomain computes every update as a log-sum-exp over the cost matrix:
 	// 2·n·m exponentials per iteration, several times slower than Stabilized
@@ -67,9 +67,10 @@ type Sinkhorn struct {
 	// MaxIterations caps the iterations (one row and one column update
 	// each). Zero means DefaultSinkhornMaxIterations.
 	MaxIterations int
-	// CheckEvery is how often, in iterations, the marginal error is compared
-	// with Threshold and appended to ErrorTrace. Zero means 1; the error
-	// comes out of each iteration's pass over the kernel at no extra cost.
+	// CheckEvery is the interval, in iterations, at which the marginal error
+	// is compared with Threshold and appended to ErrorTrace. Zero means 1,
+	// because each iteration's pass over the kernel yields the error at no
+	// extra cost.
 	CheckEvery int
 	// Mode selects stabilised-kernel or log-domain updates.
 	Mode SinkhornMode
@@ -325,21 +326,15 @@ func (e *sinkhornEngine) solve(c []float64, s Sinkhorn) (sinkhornOutcome, error)
 	for j := range e.v {
 		e.v[j] = 1
 	}
-	eps, start := s.Epsilon, s.Epsilon
-	if s.EpsilonScaling > 0 {
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, x := range c {
-			lo, hi = min(lo, x), max(hi, x)
-		}
-		start = max(s.Epsilon, hi-lo)
-	}
-	eps = start
-	// The Newton switch comes newtonAfter iterations after ε reaches its
-	// target.
+
+	// ε starts at the cost range under EpsilonScaling. The Newton switch
+	// comes newtonAfter iterations after ε reaches its target.
+	eps := startEpsilon(c, s)
 	newtonAt := e.newtonAfter()
-	if start > s.Epsilon {
-		newtonAt += int(math.Ceil(math.Log(s.Epsilon/start)/math.Log(s.EpsilonScaling))) + 1
+	if eps > s.Epsilon {
+		newtonAt += int(math.Ceil(math.Log(s.Epsilon/eps)/math.Log(s.EpsilonScaling))) + 1
 	}
+
 	var out sinkhornOutcome
 	for it := 1; it <= s.MaxIterations; it++ {
 		if eps != e.eps {
@@ -363,51 +358,37 @@ func (e *sinkhornEngine) solve(c []float64, s Sinkhorn) (sinkhornOutcome, error)
 			eps = max(s.Epsilon, eps*s.EpsilonScaling)
 			continue
 		}
+
 		if it == newtonAt && s.Mode == Stabilized && e.newtonUsable() {
-			e.absorb()
-			alpha0 := append([]float64(nil), e.alpha...)
-			beta0 := append([]float64(nil), e.beta...)
-			steps, trace, ok := e.newtonSolve(s.Threshold, s.MaxIterations-it)
-			if !ok && (len(trace) == 0 || trace[len(trace)-1] > rowErr) {
-				// Newton made no progress: Sinkhorn resumes where it was.
-				copy(e.alpha, alpha0)
-				copy(e.beta, beta0)
+			steps, converged, err := e.newtonPhase(s, it, rowErr, &out)
+			if err != nil {
+				return out, err
 			}
 			it += steps
 			out.iterations = it
-			out.trace = append(out.trace, trace...)
-			e.kernelValid = false
-			if ok {
-				if err := e.finish(s.Mode); err != nil {
-					return out, err
-				}
-				if e.marginalError() <= s.Threshold {
-					out.status = Converged
-					break
-				}
+			if converged {
+				out.status = Converged
+				break
 			}
-			// Otherwise Sinkhorn continues from the potentials reached.
 			continue
 		}
+
 		if it%s.CheckEvery != 0 || !valid {
 			continue
 		}
 		out.trace = append(out.trace, rowErr)
 		if rowErr <= s.Threshold {
-			// Confirm on the plan itself, which the last update improved.
-			if err := e.finish(s.Mode); err != nil {
+			converged, err := e.confirm(s)
+			if err != nil {
 				return out, err
 			}
-			if e.marginalError() <= s.Threshold {
+			if converged {
 				out.status = Converged
 				break
 			}
-			e.kernelValid = false
-			if s.Mode == Stabilized {
-				e.absorb()
-			}
 		}
 	}
+
 	if out.status != Converged {
 		out.status = IterationLimit
 		if err := e.finish(s.Mode); err != nil {
@@ -417,6 +398,60 @@ func (e *sinkhornEngine) solve(c []float64, s Sinkhorn) (sinkhornOutcome, error)
 	out.marginalError = e.marginalError()
 	out.cost = e.planCost()
 	return out, nil
+}
+
+// startEpsilon returns the first ε: Epsilon, or under EpsilonScaling the
+// larger of Epsilon and the range of the costs.
+func startEpsilon(c []float64, s Sinkhorn) float64 {
+	if s.EpsilonScaling == 0 {
+		return s.Epsilon
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range c {
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	return max(s.Epsilon, hi-lo)
+}
+
+// confirm writes the plan, which the last update improved, and reports
+// whether its marginal error meets the threshold. When it does not, the
+// iterations go on from the absorbed potentials.
+func (e *sinkhornEngine) confirm(s Sinkhorn) (bool, error) {
+	if err := e.finish(s.Mode); err != nil {
+		return false, err
+	}
+	if e.marginalError() <= s.Threshold {
+		return true, nil
+	}
+	e.kernelValid = false
+	if s.Mode == Stabilized {
+		e.absorb()
+	}
+	return false, nil
+}
+
+// newtonPhase runs Newton steps after iteration it, appends their errors to
+// out.trace and returns the number of steps and whether the plan converged.
+// When Newton ends worse than the Sinkhorn iterate it started from (rowErr),
+// the potentials go back to that iterate and Sinkhorn resumes.
+func (e *sinkhornEngine) newtonPhase(s Sinkhorn, it int, rowErr float64, out *sinkhornOutcome) (int, bool, error) {
+	e.absorb()
+	alpha0 := append([]float64(nil), e.alpha...)
+	beta0 := append([]float64(nil), e.beta...)
+	steps, trace, ok := e.newtonSolve(s.Threshold, s.MaxIterations-it)
+	out.trace = append(out.trace, trace...)
+	e.kernelValid = false
+	if !ok && (len(trace) == 0 || trace[len(trace)-1] > rowErr) {
+		copy(e.alpha, alpha0)
+		copy(e.beta, beta0)
+	}
+	if !ok {
+		return steps, false, nil
+	}
+	if err := e.finish(s.Mode); err != nil {
+		return steps, false, err
+	}
+	return steps, e.marginalError() <= s.Threshold, nil
 }
 
 // absorb moves the scalings into the potentials: alpha += ε log u, beta +=

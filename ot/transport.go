@@ -77,11 +77,11 @@ type flowEntry struct {
 	mass float64
 }
 
-// transportSSP solves the transport problem by successive shortest paths:
-// each step runs Dijkstra's algorithm on reduced costs c[i,j] − u_i − v_j ≥ 0
-// from all rows with supply left to the nearest column with demand left,
-// moving along arcs i→j and back along arcs j→k that carry flow, then pushes
-// the largest mass the path allows and updates the prices. The subtraction
+// transportSSP solves the transport problem by successive shortest paths.
+// Each step runs Dijkstra's algorithm on the reduced costs c[i,j] − u_i − v_j
+// ≥ 0 from all rows with supply left to the nearest column with demand left.
+// Paths use arcs i→j and, backwards, arcs j→k that carry flow. The step then
+// pushes the largest mass the path allows and updates the prices. The subtraction
 // that exhausts a supply, a demand or a reverse arc gives exactly zero, so the
 // loop ends; it stops when no supply or no demand is left (the sums of a and
 // b may differ by rounding).
