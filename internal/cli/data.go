@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -77,6 +78,9 @@ type datasetInfo struct {
 	NumImages  int          `json:"num_images"`
 	GridPoints int          `json:"grid_points"`
 	Factors    []factorInfo `json:"factors"`
+	// MissingFile is the error of a published file that was not found in
+	// the data directory, in which case the rest describes the generator.
+	MissingFile string `json:"missing_file,omitempty"`
 }
 
 type factorInfo struct {
@@ -119,6 +123,9 @@ Print, for each dataset or the one named, its factors of variation (name, number
 of values and the values with their unit), the number of images, the image shape
 (height × width × channels; pixels are float32 in [0, 1]) and where the images
 come from: "procedural" for gmg's generator, or the path of the published file.
+With a data directory, a dataset named by --dataset must have its file there;
+listing all datasets, those without a file are described from their generator
+and their missing file is reported.
 
 The dSprites and Shapes3D generators reproduce the published factor grids and
 render images like the published ones. The SmallNORB and Cars3D generators are
@@ -139,10 +146,19 @@ and renders.`)
 	var infos []datasetInfo
 	for _, n := range names {
 		d, err := openDataset(n, *dir)
+		missing := ""
+		// Listing every dataset, a data directory may hold only some of the
+		// published files; the others are described from their generator.
+		if *name == "" && errors.Is(err, data.ErrMissingFile) {
+			missing = err.Error()
+			d, err = data.Open(n, "")
+		}
 		if err != nil {
 			return err
 		}
-		infos = append(infos, describeDataset(d))
+		info := describeDataset(d)
+		info.MissingFile = missing
+		infos = append(infos, info)
 	}
 
 	if *asJSON {
@@ -164,6 +180,9 @@ and renders.`)
 func printDatasetInfo(w io.Writer, info datasetInfo) {
 	fmt.Fprintf(w, "%s\n", info.Name)
 	fmt.Fprintf(w, "  source:  %s\n", info.Source)
+	if info.MissingFile != "" {
+		fmt.Fprintf(w, "  missing: %s\n", info.MissingFile)
+	}
 	if info.Summary != "" {
 		fmt.Fprintf(w, "  about:   %s\n", info.Summary)
 	}

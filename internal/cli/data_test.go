@@ -193,3 +193,30 @@ func TestEvenlySpaced(t *testing.T) {
 		}
 	}
 }
+
+func TestDataInfoMissingFiles(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(dataDirEnv, dir)
+
+	// Listing all datasets: each missing file is reported and the generator
+	// is described instead.
+	status, out, errOut := runDataCommand(t, "data", "info")
+	if status != 0 {
+		t.Fatalf("exit status %d, stderr %q", status, errOut)
+	}
+	if got := strings.Count(out, "  missing: "); got != 4 {
+		t.Errorf("%d missing-file lines, want 4:\n%s", got, out)
+	}
+	if !strings.Contains(out, dir) {
+		t.Errorf("output does not name the directory %s:\n%s", dir, out)
+	}
+
+	// Naming one dataset: its missing file is an error.
+	status, _, errOut = runDataCommand(t, "data", "info", "--dataset", "dsprites")
+	if status != 1 {
+		t.Errorf("exit status %d, want 1", status)
+	}
+	if !strings.Contains(errOut, dir) || !strings.Contains(errOut, "procedural") {
+		t.Errorf("stderr %q should name %s and the procedural alternative", errOut, dir)
+	}
+}
