@@ -2,6 +2,7 @@ package hdf5
 
 import (
 	"fmt"
+	"io"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -534,7 +535,9 @@ func (d *Dataset) ReadRows(start, count int, dst []byte) error {
 			return nil
 		}
 		pos := d.f.address(d.addr) + uint64(offset)
-		if _, err := d.f.r.ReadAt(dst, int64(pos)); err != nil {
+		// io.ReaderAt may report io.EOF along with a full read that ends
+		// at the end of the file.
+		if n, err := d.f.r.ReadAt(dst, int64(pos)); err != nil && !(err == io.EOF && n == len(dst)) {
 			return d.f.errorf(ErrFormat, "reading rows [%d, %d) of dataset %q at byte %d: %v", start, start+count, d.path, pos, err)
 		}
 		return nil

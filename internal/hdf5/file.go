@@ -108,7 +108,9 @@ func (f *File) readAt(pos uint64, n int, what string) ([]byte, error) {
 		return nil, f.errorf(ErrFormat, "%s at byte %d (%d bytes) lies past the end of the file (%d bytes); the file may be truncated", what, pos, n, f.size)
 	}
 	b := make([]byte, n)
-	if _, err := f.r.ReadAt(b, int64(pos)); err != nil && !(errors.Is(err, io.EOF) && n > 0) {
+	// io.ReaderAt may report io.EOF along with a full read that ends at the
+	// end of the file.
+	if got, err := f.r.ReadAt(b, int64(pos)); err != nil && !(err == io.EOF && got == n) {
 		return nil, f.errorf(ErrFormat, "reading %s at byte %d: %v", what, pos, err)
 	}
 	return b, nil
