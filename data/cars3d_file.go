@@ -64,7 +64,7 @@ func cars3DDir(dir string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%w: neither %s nor %s is a directory; download and unpack %s, or %s",
-		ErrMissingFile, candidates[0], candidates[1], cars3DDownload, procedureHint)
+		ErrMissingFile, candidates[0], candidates[1], cars3DDownload, proceduralHint)
 }
 
 // readCars3D reads every .mat file of the cars directory under dir. Files

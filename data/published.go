@@ -23,8 +23,8 @@ var (
 	ErrInvalidFile = errors.New("data: invalid published dataset file")
 )
 
-// procedureHint ends every missing-file message.
-const procedureHint = "omit the data directory (--data-dir, $GMG_DATA_DIR) to use the procedural generator instead"
+// proceduralHint ends every missing-file message.
+const proceduralHint = "omit the data directory (--data-dir, $GMG_DATA_DIR) to use the procedural generator instead"
 
 // findPublished returns the path of the file name in dir, or in dir/subdir,
 // the layout that disentanglement_lib's $DISENTANGLEMENT_LIB_DATA uses. The
@@ -38,7 +38,7 @@ func findPublished(dir, subdir, name, download string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%w: neither %s nor %s exists; download %s from %s, or %s",
-		ErrMissingFile, paths[0], paths[1], name, download, procedureHint)
+		ErrMissingFile, paths[0], paths[1], name, download, proceduralHint)
 }
 
 // pixelScale maps a byte to [0, 1] as float32(float64(v)/255), the value

@@ -156,7 +156,7 @@ func (d *smallNORBFile) openNORB(name string, magic uint32, dims []int) (*norbFi
 	}
 	if osf == nil {
 		return nil, nil, fmt.Errorf("%w: neither %s nor %s exists (nor either with .gz); download %s.gz from %s, or %s",
-			ErrMissingFile, candidates[0], candidates[1], name, smallNORBDownload, procedureHint)
+			ErrMissingFile, candidates[0], candidates[1], name, smallNORBDownload, proceduralHint)
 	}
 
 	f := &norbFile{path: path, c: []io.Closer{osf}}
