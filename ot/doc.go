@@ -20,7 +20,7 @@
 // POT's gw_dist and OTT-JAX's costs are 2·E. Entropic GW minimises E − ε·H(P)
 // with H(P) = −Σ P log P by solving Sinkhorn problems on the linearised cost
 // G(P) = (Cx∘Cx)·a·1ᵀ + 1·((Cy∘Cy)·b)ᵀ − 2·Cx·P·Cy with weight ε: this ε is
-// OTT-JAX's epsilon and half of POT's. A relative ε is ε₀·mean(Cx)·mean(Cy).
+// OTT-JAX's epsilon and half of POT's. A relative ε is ε₀·mean(|Cx|)·mean(|Cy|).
 //
 // # Cost
 //

@@ -107,6 +107,8 @@ type costs struct {
 	rank      int
 	symmetric bool
 	mean      float64
+	// meanAbs is the mean of |C|, the scale used by RelativeEpsilon.
+	meanAbs float64
 }
 
 // factored reports whether products should use the low-rank factors.
@@ -183,6 +185,7 @@ func NewPointCloud(points *Matrix, cost Cost, norm Normalization) (*PointCloud, 
 		scaleSlice(pc.c.dense, 1/pc.scale)
 	}
 	pc.c.mean = meanOf(pc.c.dense)
+	pc.c.meanAbs = meanAbsOf(pc.c.dense)
 
 	rank := dim
 	if cost == SqEuclidean || cost == ScaledSqEuclidean {
@@ -259,6 +262,7 @@ func NewCostMatrix(c *Matrix, norm Normalization) (*CostMatrix, error) {
 		scaleSlice(cm.c.dense, 1/extra)
 	}
 	cm.c.mean = meanOf(cm.c.dense)
+	cm.c.meanAbs = meanAbsOf(cm.c.dense)
 	cm.c.symmetric = true
 	for i := 0; i < n && cm.c.symmetric; i++ {
 		for k := i + 1; k < n; k++ {
@@ -340,6 +344,14 @@ func meanOf(c []float64) float64 {
 	total := 0.0
 	for lo := 0; lo < len(c); lo += block {
 		total += sum(c[lo:min(lo+block, len(c))])
+	}
+	return total / float64(len(c))
+}
+
+func meanAbsOf(c []float64) float64 {
+	var total float64
+	for _, v := range c {
+		total += math.Abs(v)
 	}
 	return total / float64(len(c))
 }

@@ -28,8 +28,8 @@ numbers and no header.
 
 The reported GW is E(P) = 1/2 sum_{i,j,k,l} (Cx[i,k] - Cy[j,l])^2 P[i,j] P[k,l]
 at the returned plan, without the entropy term; POT and OTT-JAX report 2*E.
-With --epsilon-mode relative the regularisation is epsilon * mean(Cx) *
-mean(Cy); POT's eps is twice gmg's absolute epsilon.`
+With --epsilon-mode relative the regularisation is epsilon * mean(|Cx|) *
+mean(|Cy|); POT's eps is twice gmg's absolute epsilon.`
 
 // gwOutput is the JSON document that --json prints.
 type gwOutput struct {
@@ -57,7 +57,7 @@ func runGW(e *env, args []string) error {
 	yPath := fs.String("y", "", "second point cloud, .npy or .csv, [m, q] (required)")
 	costName := fs.String("cost", "sqeuclidean", "cost within each cloud: sqeuclidean, inner, cosine or scaled-sqeuclidean")
 	solver := fs.String("solver", "entropic", "entropic (mirror descent with Sinkhorn) or exact (conditional gradient, a local minimum)")
-	epsilon := fs.Float64("epsilon", ot.DefaultEpsilon, "entropic regularisation, > 0; relative: a multiple of mean(Cx)*mean(Cy), absolute: in units of Cx*Cy")
+	epsilon := fs.Float64("epsilon", ot.DefaultEpsilon, "entropic regularisation, > 0; relative: a multiple of mean(|Cx|)*mean(|Cy|), absolute: in units of Cx*Cy")
 	epsMode := fs.String("epsilon-mode", "relative", "how --epsilon is read: relative or absolute")
 	normalize := fs.String("normalize", "none", "divide each cost matrix by its max or mean, or none")
 	maxIter := fs.Int("max-iterations", ot.DefaultGWMaxIterations, "cap on outer iterations")
