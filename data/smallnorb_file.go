@@ -46,7 +46,8 @@ var publishedSmallNORB = smallNORBLayout{factors: smallNORBFactors, instances: 1
 // smallNORBFile serves the published SmallNORB images: the first camera's
 // image of each example, resized to 64×64 once, when the files are read.
 type smallNORBFile struct {
-	dir    string
+	dir    string // the data directory
+	source string // the directory the files were found in: dir or dir/small_norb
 	layout smallNORBLayout
 	images []uint8 // example e at images[e·4096 : (e+1)·4096]
 	lookup []int32 // example of grid index g and instance j at g·instances + j
@@ -159,6 +160,9 @@ func (d *smallNORBFile) openNORB(name string, magic uint32, dims []int) (*norbFi
 			ErrMissingFile, candidates[0], candidates[1], name, smallNORBDownload, proceduralHint)
 	}
 
+	if d.source == "" {
+		d.source = filepath.Dir(path)
+	}
 	f := &norbFile{path: path, c: []io.Closer{osf}}
 	var r io.Reader = osf
 	if filepath.Ext(path) == ".gz" {
@@ -327,7 +331,7 @@ func resizeNORB(r *lanczosResizer, src, dst []uint8) {
 func (d *smallNORBFile) Name() string           { return "smallnorb" }
 func (d *smallNORBFile) Factors() []Factor      { return factorsCopy(d.layout.factors) }
 func (d *smallNORBFile) ImageShape() ImageShape { return ImageShape{64, 64, 1} }
-func (d *smallNORBFile) Source() string         { return d.dir }
+func (d *smallNORBFile) Source() string         { return d.source }
 
 // Describe states how the published images were prepared.
 func (d *smallNORBFile) Describe() Description {
@@ -335,7 +339,7 @@ func (d *smallNORBFile) Describe() Description {
 	return Description{
 		Summary: fmt.Sprintf("SmallNORB photographs read from the published files in %s: the first camera's image, "+
 			"resized from 96×96 to 64×64 with Pillow's Lanczos filter as disentanglement_lib does; the instance "+
-			"(%d per category) is a nuisance drawn at random for each image.", d.dir, d.layout.instances),
+			"(%d per category) is a nuisance drawn at random for each image.", d.source, d.layout.instances),
 		FactorValues: []string{
 			fmt.Sprintf("category 0 to %d as stored in the -cat files", sizes[0]-1),
 			fmt.Sprintf("elevation 0 to %d as stored in the -info files", sizes[1]-1),
