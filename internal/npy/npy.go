@@ -236,12 +236,16 @@ func Read(r io.Reader) (*Array, error) {
 		return nil, err
 	}
 	size := h.Len() * h.ItemSize()
-	raw := make([]byte, size)
-	if n, err := io.ReadFull(r, raw); err != nil {
+	// The buffer grows as data arrive, so a corrupt header that claims a huge
+	// shape fails as a truncated file instead of allocating the claimed size.
+	var buf bytes.Buffer
+	buf.Grow(min(size, 1<<26))
+	n, err := io.Copy(&buf, io.LimitReader(r, int64(size)))
+	if err != nil || int(n) != size {
 		return nil, fmt.Errorf("%w: data truncated: read %d of %d bytes for shape %s dtype %s",
 			ErrFormat, n, size, h.ShapeString(), h.DType)
 	}
-	return &Array{Header: h, raw: raw}, nil
+	return &Array{Header: h, raw: buf.Bytes()}, nil
 }
 
 // ReadFile reads the .npy file at path; errors name the path.

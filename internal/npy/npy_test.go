@@ -246,3 +246,16 @@ func TestNumpyFiles(t *testing.T) {
 		t.Errorf("b = %v", got)
 	}
 }
+
+func TestHugeShapeTruncated(t *testing.T) {
+	// A header that claims 2^40 float64 values followed by 8 bytes of data must
+	// fail as truncated without trying to allocate 8 TiB.
+	var buf bytes.Buffer
+	if err := Write(&buf, []int{1}, []float64{1}); err != nil {
+		t.Fatal(err)
+	}
+	raw := bytes.Replace(buf.Bytes(), []byte("(1,), "), []byte("(1099511627776,), "), 1)
+	if _, err := Read(bytes.NewReader(raw)); !errors.Is(err, ErrFormat) {
+		t.Fatalf("err = %v, want ErrFormat", err)
+	}
+}
