@@ -37,7 +37,7 @@ type smallNORBLighting struct {
 var smallNORBLightings = [6]smallNORBLighting{
 	{0.3, []struct{ azimuth, elevation, intensity float64 }{{0.7, 0.9, 0.8}}},                   // upper right
 	{0.3, []struct{ azimuth, elevation, intensity float64 }{{-0.7, 0.9, 0.8}}},                  // upper left
-	{0.35, []struct{ azimuth, elevation, intensity float64 }{{0, 1.45, 0.75}}},                  // overhead
+	{0.25, []struct{ azimuth, elevation, intensity float64 }{{0, 1.45, 0.6}}},                  // overhead
 	{0.25, []struct{ azimuth, elevation, intensity float64 }{{1.5, 0.35, 0.9}}},                 // low from the right
 	{0.25, []struct{ azimuth, elevation, intensity float64 }{{-1.5, 0.35, 0.9}}},                // low from the left
 	{0.2, []struct{ azimuth, elevation, intensity float64 }{{0.9, 0.7, 0.5}, {-0.9, 0.7, 0.5}}}, // both sides, dimmer
@@ -124,7 +124,7 @@ func (d *smallNORB) scene(category, instance, elevation, azimuth, lighting int) 
 	}
 	s.Add(render.Object{
 		Shape: render.Rect{Corner: render.V(-20, 0, 20), U: render.V(40, 0, 0), V: render.V(0, 0, -40)},
-		Color: render.V(0.7, 0.7, 0.7),
+		Color: render.V(0.5, 0.5, 0.5),
 	})
 	s.Add(d.models[category][instance]...)
 	return s
