@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"testing"
 )
 
@@ -358,6 +359,38 @@ func TestEntropicGWUnderflow(t *testing.T) {
 			// From the monotone map, a global minimiser, the plan stays
 			// there up to entropic blur of order exp(−gap/ε).
 			t.Errorf("%s: GW %v, want 34/9", tc.name, res.GW)
+		}
+	}
+}
+
+// TestResultsIndependentOfCPUs solves one problem with one and with four
+// goroutines per parallel loop: the fixed reduction blocks make the results
+// bit-identical.
+func TestResultsIndependentOfCPUs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 44))
+	q := mustProblem(t,
+		mustCloud(t, randomPoints(rng, 200, 5), SqEuclidean, NormalizeMax),
+		mustCloud(t, randomPoints(rng, 200, 20), SqEuclidean, NormalizeMax), nil, nil)
+	solve := func(procs int) (*GWResult, *GWResult) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		ent, err := EntropicGW{Epsilon: 0.005, EpsilonMode: AbsoluteEpsilon}.Solve(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, err := ExactGW{}.Solve(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ent, ex
+	}
+	ent1, ex1 := solve(1)
+	ent4, ex4 := solve(4)
+	if ent1.GW != ent4.GW || ex1.GW != ex4.GW {
+		t.Errorf("GW differs: entropic %v vs %v, exact %v vs %v", ent1.GW, ent4.GW, ex1.GW, ex4.GW)
+	}
+	for k := range ent1.Plan.Data {
+		if ent1.Plan.Data[k] != ent4.Plan.Data[k] {
+			t.Fatalf("entropic plan entry %d differs: %v vs %v", k, ent1.Plan.Data[k], ent4.Plan.Data[k])
 		}
 	}
 }
