@@ -53,3 +53,43 @@ func BenchmarkExactGW(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkIdentityStart is the call of the GMG regulariser: a batch of 64
+// points in R^10 against its image in R^3, scaled squared-Euclidean costs,
+// entropic GW from the identity coupling at the default relative ε.
+func BenchmarkIdentityStart(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	n := 64
+	x := randomPoints(rng, n, 10)
+	y := &Matrix{Rows: n, Cols: 3, Data: make([]float64, n*3)}
+	for i := 0; i < n; i++ {
+		for k := 0; k < 3; k++ {
+			y.Data[i*3+k] = x.At(i, k) + 0.1*rng.NormFloat64()
+		}
+	}
+	identity := &Matrix{Rows: n, Cols: n, Data: make([]float64, n*n)}
+	for i := 0; i < n; i++ {
+		identity.Data[i*n+i] = 1 / float64(n)
+	}
+	for _, accelerate := range []bool{false, true} {
+		b.Run(fmt.Sprintf("n=%d/accelerate=%v", n, accelerate), func(b *testing.B) {
+			for b.Loop() {
+				gx, err := NewPointCloud(x, ScaledSqEuclidean, NormalizeNone)
+				if err != nil {
+					b.Fatal(err)
+				}
+				gy, err := NewPointCloud(y, ScaledSqEuclidean, NormalizeNone)
+				if err != nil {
+					b.Fatal(err)
+				}
+				q, err := NewQuadraticProblem(gx, gy, nil, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := (EntropicGW{Init: identity, Accelerate: accelerate}).Solve(q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

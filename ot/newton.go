@@ -135,14 +135,16 @@ func (e *sinkhornEngine) dualAt(f, g, p, r, c []float64) float64 {
 	var mass float64
 	for i := 0; i < n; i++ {
 		pi := p[i*m : (i+1)*m]
-		ci := e.c[i*m : (i+1)*m]
-		for j, cij := range ci {
-			pi[j] = (f[i] + g[j] - cij) * inv
-		}
-		// A trial point of the line search can have exponents above 0;
-		// math.Exp returns +Inf past 709, which the line search rejects.
-		for j, t := range pi {
-			pi[j] = math.Exp(t)
+		top := exponents(pi, g, e.c[i*m:(i+1)*m], f[i], inv)
+		// A trial point of the line search can have exponents above 0.
+		// expShift is exact to 2^1023 only, so large ones take math.Exp,
+		// which returns +Inf past 709 for the line search to reject.
+		if top <= 700 {
+			expShift(pi, pi, 0)
+		} else {
+			for j, t := range pi {
+				pi[j] = math.Exp(t)
+			}
 		}
 		r[i] = sum(pi)
 		axpy(1, pi, c)
@@ -180,15 +182,17 @@ func l1(x []float64) float64 {
 // the plan's support splits into parts with no coupling at all.
 func (e *sinkhornEngine) solveLaplacian(p, r, gf, gg []float64, eps float64, w, x []float64) bool {
 	n, m := e.n, e.m
+	// W is symmetric and the elimination keeps it so, so only its strict
+	// upper triangle is formed and updated.
 	clear(w)
 	for i := 0; i < n; i++ {
 		pi := p[i*m : (i+1)*m]
 		inv := 1 / r[i]
-		for j, pij := range pi {
+		for j, pij := range pi[:m-1] {
 			if pij == 0 {
 				continue
 			}
-			axpy(inv*pij, pi, w[j*m:(j+1)*m])
+			axpy(inv*pij, pi[j+1:], w[j*m+j+1:(j+1)*m])
 		}
 	}
 	for j := 0; j < m; j++ {
@@ -215,15 +219,13 @@ func (e *sinkhornEngine) solveLaplacian(p, r, gf, gg []float64, eps float64, w, 
 		}
 		pivots[j] = d
 		for k := j + 1; k < m; k++ {
-			f := w[k*m+j] / d
+			f := row[k] / d
 			if f == 0 {
 				continue
 			}
-			// W[k][l] += W[k][j]·W[j][l]/d for the remaining l ≠ k.
-			rowK := w[k*m : (k+1)*m]
-			diag := rowK[k]
-			axpy(f, row[j+1:], rowK[j+1:])
-			rowK[k] = diag
+			// W[k][l] += W[k][j]·W[j][l]/d for the remaining l > k; the
+			// entries left of k belong to earlier rows' upper triangles.
+			axpy(f, row[k+1:], w[k*m+k+1:(k+1)*m])
 			if k < m-1 {
 				x[k] += f * x[j]
 			}
