@@ -65,6 +65,7 @@ type group struct {
 	objects []bounded
 }
 
+// bounded is an object with its bounding sphere.
 type bounded struct {
 	Object
 	id     int // position in the order of Add calls, from 0
@@ -107,9 +108,9 @@ func missesSphere(origin, dir, center Vec3, radius, tMax float64) bool {
 	return oc.Dot(oc)-b*b > radius*radius
 }
 
-// nearest returns the nearest hit of the ray within tMax and the object hit.
-// With anyHit it returns the first hit found, which is enough for shadow
-// rays, and it ignores the object skip.
+// nearest returns the nearest hit of the ray within tMax and the object hit,
+// never reporting the object skip. With anyHit it returns the first hit
+// found, which is enough for shadow rays.
 func (s *Scene) nearest(origin, dir Vec3, tMax float64, anyHit bool, skip *bounded) (t float64, normal Vec3, hit *bounded) {
 	t = tMax
 	for gi := range s.groups {
@@ -439,8 +440,9 @@ func (s *Scene) RenderLayers(width, height, count, edgeSamples int) *Layers {
 	}
 
 	l := &Layers{Width: width, Height: height, Count: count, Weights: make([]float32, width*height*count)}
+	sums := make([]float64, count)
 	s.castPixels(width, height, edgeSamples, func(pixel int, samples []sample) {
-		sums := make([]float64, count)
+		clear(sums)
 		for _, sm := range samples {
 			if sm.object == nil {
 				sums[s.BackgroundLayer]++
