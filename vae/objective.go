@@ -58,6 +58,11 @@ func (t *Trainer) objective() (recorded, error) {
 	total := tp.Add(recon, penalty)
 
 	if cfg.Regularizer != NoRegularizer {
+		// A NaN in the map's points would surface as an error of the GW
+		// solver; name the term that caused it instead.
+		if err := t.checkTerms(); err != nil {
+			return recorded{}, err
+		}
 		r, err := t.regularizer(z, mean, logits)
 		if err != nil {
 			return recorded{}, err
@@ -205,7 +210,7 @@ func (t *Trainer) discriminatorGradient(z *tensor.Tensor) (float64, error) {
 	loss := tp.Scale(tp.Add(real, permuted), -0.5)
 	value := float64(loss.Value.Item())
 	if math.IsNaN(value) || math.IsInf(value, 0) {
-		return value, fmt.Errorf("%w: discriminator term is %g", ErrNonFinite, value)
+		return value, &nonFiniteTerm{"discriminator", value}
 	}
 	if err := tp.Backward(loss); err != nil {
 		return 0, fmt.Errorf("discriminator: %w", err)

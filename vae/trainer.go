@@ -186,15 +186,11 @@ func (t *Trainer) Step() (Stats, error) {
 
 	t.tape.Reset()
 	obj, err := t.objective()
-	if err != nil {
-		return Stats{}, fmt.Errorf("vae: step %d: %w", next, err)
+	if err == nil {
+		err = t.checkTerms()
 	}
-	// The total comes last, so that the message names the term at fault.
-	for i := range t.terms {
-		term := t.terms[(i+1)%len(t.terms)]
-		if math.IsNaN(term.Value) || math.IsInf(term.Value, 0) {
-			return Stats{}, fmt.Errorf("%w: step %d: %s term is %g", ErrNonFinite, next, term.Name, term.Value)
-		}
+	if err != nil {
+		return Stats{}, t.stepError(next, err)
 	}
 	if err := t.tape.Backward(obj.total); err != nil {
 		return Stats{}, fmt.Errorf("vae: step %d: %w", next, err)
@@ -204,11 +200,8 @@ func (t *Trainer) Step() (Stats, error) {
 		// The discriminator's gradient is taken at its weights before this
 		// step's update, as disentanglement_lib groups both updates.
 		loss, err := t.discriminatorGradient(obj.z.Value)
-		if errors.Is(err, ErrNonFinite) {
-			return Stats{}, fmt.Errorf("%w: step %d: discriminator term is %g", ErrNonFinite, next, loss)
-		}
 		if err != nil {
-			return Stats{}, fmt.Errorf("vae: step %d: %w", next, err)
+			return Stats{}, t.stepError(next, err)
 		}
 		t.terms = append(t.terms, Term{"discriminator", loss})
 		t.discOpt.Step()
@@ -216,6 +209,16 @@ func (t *Trainer) Step() (Stats, error) {
 	t.opt.Step()
 	t.step = next
 	return Stats{Step: next, Terms: t.terms}, nil
+}
+
+// stepError wraps an error of the given step, with ErrNonFinite for a
+// *nonFiniteTerm.
+func (t *Trainer) stepError(step int64, err error) error {
+	var bad *nonFiniteTerm
+	if errors.As(err, &bad) {
+		return fmt.Errorf("%w: step %d: %v", ErrNonFinite, step, bad)
+	}
+	return fmt.Errorf("vae: step %d: %w", step, err)
 }
 
 // sampleBatch draws BatchSize factor rows uniformly, as data.SampleFactors
@@ -228,6 +231,24 @@ func (t *Trainer) sampleBatch() error {
 		}
 	}
 	return t.dataset.Observe(t.factors, t.dataRNG, t.images.Data())
+}
+
+// nonFiniteTerm is the error of a loss term that is NaN or ±Inf.
+type nonFiniteTerm Term
+
+func (e *nonFiniteTerm) Error() string { return fmt.Sprintf("%s term is %g", e.Name, e.Value) }
+
+// checkTerms returns a *nonFiniteTerm for the first term recorded so far
+// that is NaN or ±Inf. The total, t.terms[0], is checked last, so that the
+// error names the term at fault.
+func (t *Trainer) checkTerms() error {
+	for i := range t.terms {
+		term := t.terms[(i+1)%len(t.terms)]
+		if math.IsNaN(term.Value) || math.IsInf(term.Value, 0) {
+			return &nonFiniteTerm{term.Name, term.Value}
+		}
+	}
+	return nil
 }
 
 // addTerm appends a named scalar to the step's terms.

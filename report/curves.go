@@ -1,0 +1,170 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// Series is one curve of a figure: its name and its points, X[i] against
+// Y[i].
+type Series struct {
+	Name string
+	X, Y []float64
+}
+
+// Colours of the curves: the raw values light, their running mean dark.
+var (
+	rawColour  = color.NRGBA{R: 120, G: 160, B: 210, A: 255}
+	meanColour = color.NRGBA{R: 20, G: 50, B: 120, A: 255}
+)
+
+// LossCurves draws one panel per series, stacked top to bottom with a shared
+// x label, such as the loss terms of a training run against the step. Each
+// panel shows the raw values and their centred running mean over about a
+// twentieth of the points, which makes the trend of noisy minibatch losses
+// visible. Terms of very different scales stay readable because every panel
+// has its own y range.
+type LossCurves struct {
+	// Title is drawn above the first panel; empty draws none.
+	Title string
+	// XLabel names the x axis of the bottom panel, e.g. "step".
+	XLabel string
+	// Series are the curves, one panel each.
+	Series []Series
+}
+
+// panelHeight and figureWidth size the figure in points (1/72 inch); the PNG
+// is drawn at 96 dots per inch.
+const (
+	panelHeight = 1.6 * vg.Inch
+	figureWidth = 7 * vg.Inch
+)
+
+// WritePNG draws the figure and returns its PNG encoding. It returns an
+// error for no series, a series whose X and Y differ in length, or a series
+// without finite points; non-finite points of a series are left out.
+func (c LossCurves) WritePNG() ([]byte, error) {
+	if len(c.Series) == 0 {
+		return nil, fmt.Errorf("report: loss curves without series")
+	}
+	plots := make([][]*plot.Plot, len(c.Series))
+	for i, s := range c.Series {
+		p, err := c.panel(s, i == 0, i == len(c.Series)-1)
+		if err != nil {
+			return nil, err
+		}
+		plots[i] = []*plot.Plot{p}
+	}
+
+	height := panelHeight * vg.Length(len(c.Series))
+	img := vgimg.NewWith(vgimg.UseWH(figureWidth, height), vgimg.UseDPI(96))
+	dc := draw.New(img)
+	tiles := draw.Tiles{Rows: len(c.Series), Cols: 1, PadTop: 2, PadBottom: 2, PadLeft: 2, PadRight: 8, PadY: 4}
+	canvases := plot.Align(plots, tiles, dc)
+	for i := range plots {
+		plots[i][0].Draw(canvases[i][0])
+	}
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("report: encoding PNG: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// SavePNG writes the figure to path through a temporary file, so path never
+// holds a partial image.
+func (c LossCurves) SavePNG(path string) error {
+	b, err := c.WritePNG()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("report: creating %s: %w", path, err)
+	}
+	_, err = tmp.Write(b)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if closeErr := tmp.Close(); err == nil {
+		err = closeErr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("report: writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// panel returns the plot of one series.
+func (c LossCurves) panel(s Series, first, last bool) (*plot.Plot, error) {
+	if len(s.X) != len(s.Y) {
+		return nil, fmt.Errorf("report: series %q has %d x values and %d y values", s.Name, len(s.X), len(s.Y))
+	}
+	var raw plotter.XYs
+	for i := range s.X {
+		if isFinite(s.X[i]) && isFinite(s.Y[i]) {
+			raw = append(raw, plotter.XY{X: s.X[i], Y: s.Y[i]})
+		}
+	}
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("report: series %q has no finite points", s.Name)
+	}
+
+	p := plot.New()
+	if first {
+		p.Title.Text = c.Title
+	}
+	if last {
+		p.X.Label.Text = c.XLabel
+	}
+	p.Y.Label.Text = s.Name
+	p.Add(plotter.NewGrid())
+
+	line, err := plotter.NewLine(raw)
+	if err != nil {
+		return nil, fmt.Errorf("report: series %q: %w", s.Name, err)
+	}
+	line.Color = rawColour
+	p.Add(line)
+	if len(raw) >= 20 {
+		smooth, err := plotter.NewLine(runningMean(raw, len(raw)/40))
+		if err != nil {
+			return nil, fmt.Errorf("report: series %q: %w", s.Name, err)
+		}
+		smooth.Color = meanColour
+		smooth.Width = vg.Points(1.5)
+		p.Add(smooth)
+	}
+	return p, nil
+}
+
+// runningMean returns the mean of each point's y over the points within
+// half of its window either side, clipped at the ends.
+func runningMean(xy plotter.XYs, half int) plotter.XYs {
+	out := make(plotter.XYs, len(xy))
+	for i := range xy {
+		lo, hi := max(0, i-half), min(len(xy), i+half+1)
+		s := 0.0
+		for _, p := range xy[lo:hi] {
+			s += p.Y
+		}
+		out[i] = plotter.XY{X: xy[i].X, Y: s / float64(hi-lo)}
+	}
+	return out
+}
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
