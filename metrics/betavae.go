@@ -2,7 +2,7 @@ package metrics
 
 // BetaVAE disentanglement score from Higgins et al. 2017, "beta-VAE: Learning
 // Basic Visual Concepts with a Constrained Variational Framework", ICLR,
-// Sec. 3, with disentanglement_lib's beta_vae.py settings: a scikit-learn
+// with disentanglement_lib's beta_vae.py settings: a scikit-learn
 // logistic regression (default settings) as the classifier.
 
 import (

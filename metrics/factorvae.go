@@ -1,7 +1,7 @@
 package metrics
 
 // FactorVAE disentanglement score from Kim and Mnih 2018, "Disentangling by
-// Factorising", ICML, Sec. 4, with disentanglement_lib's factor_vae.py
+// Factorising", ICML, with disentanglement_lib's factor_vae.py
 // settings: codes with global standard deviation below 0.05 pruned, a
 // majority-vote classifier.
 

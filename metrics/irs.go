@@ -1,11 +1,10 @@
 package metrics
 
-// Interventional Robustness Score (IRS) from Suter, Miladinović, Schölkopf and
-// Bauer 2019, "Robustly Disentangled Causal Mechanisms: Validating Deep
-// Representations for Interventional Robustness", ICML, Sec. 4, as
-// disentanglement_lib's irs.py computes it: factors binned like codes, the
-// 0.99 quantile of deviations, and scores weighted by each code's largest
-// deviation from its mean.
+// Interventional Robustness Score (IRS) from Suter, Miladinović, Bauer and
+// Schölkopf 2018, "Interventional Robustness of Deep Latent Variable Models",
+// arXiv:1811.00007, as disentanglement_lib's irs.py computes it: factors
+// binned like codes, the 0.99 quantile of deviations, and scores weighted by
+// each code's largest deviation from its mean.
 
 import (
 	"fmt"

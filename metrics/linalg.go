@@ -3,8 +3,7 @@ package metrics
 import "math"
 
 // symmetricEigenvalues returns the eigenvalues of the symmetric n×n matrix a
-// (row-major, not modified) by cyclic Jacobi rotations (Golub and Van Loan,
-// "Matrix Computations", 4th ed., Algorithm 8.5.3). The metrics call it on
+// (row-major, not modified) by cyclic Jacobi rotations. The metrics call it on
 // code covariance matrices, a few dozen rows at most, where Jacobi is
 // accurate to a few ulps of the largest eigenvalue.
 func symmetricEigenvalues(a []float64, n int) []float64 {

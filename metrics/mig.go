@@ -2,7 +2,7 @@ package metrics
 
 // Mutual Information Gap (MIG) from Chen, Li, Grosse and Duvenaud 2018,
 // "Isolating Sources of Disentanglement in Variational Autoencoders", NeurIPS,
-// Eq. (6), with the discretised estimator of disentanglement_lib's mig.py:
+// with the discretised estimator of disentanglement_lib's mig.py:
 // codes binned into 20 equal-width histogram bins, plug-in mutual information.
 
 import (

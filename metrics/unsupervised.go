@@ -2,7 +2,7 @@ package metrics
 
 // Unsupervised scores of disentanglement_lib's unsupervised_metrics.py
 // (Locatello et al. 2019, "Challenging Common Assumptions in the Unsupervised
-// Learning of Disentangled Representations", ICML, Sec. 4): the total
+// Learning of Disentangled Representations", ICML): the total
 // correlation and the Wasserstein correlation of a Gaussian with the codes'
 // covariance, and the mean pairwise mutual information of the binned codes.
 

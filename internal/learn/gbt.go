@@ -72,10 +72,8 @@ func (c GBTConfig) validate() error {
 	return nil
 }
 
-// GBTClassifier is a fitted gradient-boosted trees classifier (Friedman 2001,
-// "Greedy function approximation: a gradient boosting machine", Ann. Statist.
-// 29(5), Algorithm 6 for K classes) that follows scikit-learn 1.2.1's
-// GradientBoostingClassifier with loss="log_loss":
+// GBTClassifier is a fitted gradient-boosted trees classifier that follows
+// scikit-learn 1.2.1's GradientBoostingClassifier with loss="log_loss":
 //
 //   - two classes: binomial deviance, one tree per stage, initial raw score
 //     log(p/(1-p)) of the class-1 prior p;

@@ -23,13 +23,12 @@ type lbfgsResult struct {
 }
 
 // minimizeLBFGS minimises fn from x (updated in place) with limited-memory
-// BFGS as scipy 1.10's L-BFGS-B runs it without bounds (Byrd, Lu, Nocedal and
-// Zhu 1995, SIAM J. Sci. Comput. 16(5)): the first step has length
-// 1/‖g‖₂ along −g, later steps start at 1 along the quasi-Newton direction
-// (two-loop recursion with initial scaling s·y/y·y), the Moré–Thuente line
-// search with ftol 1e-3, gtol 0.9, xtol 0.1 picks the step, and pairs with
-// s·y <= eps·(−g·d·step) are skipped. A failed line search drops the memory
-// and retries along −g once.
+// BFGS as scipy 1.10's L-BFGS-B runs it without bounds. The first step has
+// length 1/‖g‖₂ along −g. Later steps start at 1 along the quasi-Newton
+// direction (two-loop recursion with initial scaling s·y/y·y). The Moré–Thuente
+// line search with ftol 1e-3, gtol 0.9 and xtol 0.1 picks the step, and pairs
+// with s·y <= eps·(−g·d·step) are skipped. A failed line search drops the
+// memory and retries along −g once.
 func minimizeLBFGS(fn objective, x []float64, cfg lbfgsSettings) lbfgsResult {
 	n := len(x)
 	g := make([]float64, n)
@@ -116,11 +115,10 @@ func minimizeLBFGS(fn objective, x []float64, cfg lbfgsSettings) lbfgsResult {
 }
 
 // moreThuente searches along d from x0 (value f0, slope gd0 < 0) for a step
-// satisfying the strong Wolfe conditions with ftol 1e-3 and gtol 0.9, starting
-// at step (Moré and Thuente 1994, "Line search algorithms with guaranteed
-// sufficient decrease", ACM TOMS 20(3), as MINPACK-2's dcsrch). It leaves the
-// accepted point in x and its gradient in g and reports whether a step was
-// accepted within maxEval evaluations. Like L-BFGS-B, it accepts the current
+// satisfying the strong Wolfe conditions with ftol 1e-3 and gtol 0.9,
+// starting at step, as MINPACK-2's dcsrch (the Moré–Thuente line search)
+// does. It leaves the accepted point in x and its gradient in g and reports
+// whether a step was accepted within maxEval evaluations. Like L-BFGS-B, it accepts the current
 // step when the bracket becomes narrower than rounding allows.
 func moreThuente(fn objective, x0, d []float64, f0, gd0, step float64, x, g []float64, maxEval int) (float64, float64, bool) {
 	const (

@@ -1,7 +1,7 @@
 package learn
 
-// mt19937 is the Mersenne Twister generator (Matsumoto and Nishimura 1998,
-// ACM TOMACS 8(1)), which numpy's legacy RandomState uses. The tree learners
+// mt19937 is the 32-bit Mersenne Twister generator that numpy's legacy
+// RandomState uses. The tree learners
 // draw their seeds from it so that a seed gives the same trees as
 // scikit-learn's random_state with the same integer.
 type mt19937 struct {
@@ -62,8 +62,8 @@ func (m *mt19937) treeSeed() uint32 {
 }
 
 // xorshift32 is the generator scikit-learn's tree splitters use to order
-// features (Marsaglia 2003, "Xorshift RNGs", J. Stat. Softw. 8(14), the
-// 13-17-5 triple), reduced modulo randRMax+1.
+// features: a 32-bit xorshift with shifts 13, 17 and 5, reduced modulo
+// randRMax+1.
 type xorshift32 uint32
 
 func (s *xorshift32) next() uint32 {
