@@ -27,7 +27,12 @@ scores and IRS use the training rows only. Rows after the test rows are
 ignored.
 
 BetaVAE and FactorVAE draw their own batches from a dataset through a trained
-model, so they are not available on precomputed codes.`
+model, so they are not available on precomputed codes.
+
+With --run DIR, gmg eval instead re-scores the latest checkpoint of a run that
+gmg train wrote, with every metric including BetaVAE and FactorVAE, and
+rewrites the run's metrics.json, summary.md and figures; 'gmg eval --run DIR
+--help' lists the flags of that mode.`
 
 // evalFlags are the parsed flags of gmg eval.
 type evalFlags struct {
@@ -54,6 +59,7 @@ func parseEvalFlags(e *env, args []string) (*evalFlags, error) {
 	seed := fs.Uint64("seed", 0, "seed, below 2^32, of the classifiers' random tie-breaking and coordinate order")
 	sapContinuous := fs.Bool("sap-continuous", false, "score SAP by squared correlation instead of per-code linear SVC accuracy")
 	asJSON := fs.Bool("json", false, "print all results, including the score matrices, as one JSON object")
+	fs.String("run", "", "re-score the run in this `directory` written by gmg train instead of precomputed codes")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
@@ -95,6 +101,9 @@ func parseEvalFlags(e *env, args []string) (*evalFlags, error) {
 }
 
 func runEval(e *env, args []string) error {
+	if hasRunFlag(args) {
+		return runEvalRun(e, args)
+	}
 	f, err := parseEvalFlags(e, args)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/gromov-monge/gmg/data"
@@ -75,57 +76,64 @@ type trainFlags struct {
 var resumeFlags = map[string]bool{"resume": true, "steps": true, "json": true}
 
 // evalCountFlags registers the sample-count flags shared by gmg train and
-// gmg eval --run, with defaults from def, and returns a function that
-// returns the configuration they set.
-func evalCountFlags(fs *flag.FlagSet, def experiment.EvalConfig) func() (experiment.EvalConfig, error) {
-	full := fs.Bool("full-eval", false, "use disentanglement_lib's sample counts (10,000 and 5,000 for every metric) instead of the count flags")
+// gmg eval --run, showing the defaults of def, and returns a function that
+// applies the flags given on the command line to a base configuration.
+func evalCountFlags(fs *flag.FlagSet, def experiment.EvalConfig) func(base experiment.EvalConfig) (experiment.EvalConfig, error) {
+	full := fs.Bool("full-eval", false, "use disentanglement_lib's sample counts (10,000 and 5,000 for every metric) for the counts not given")
 	names := make([]string, 0)
 	for _, m := range metrics.AllMetrics() {
 		names = append(names, m.String())
 	}
 	list := fs.String("metrics", strings.Join(names, ","), "comma-separated metrics to compute")
-	numTrain := fs.Int("num-train", def.NumTrain, "training points of MIG, SAP, DCI, modularity, unsupervised and IRS")
-	numTest := fs.Int("num-test", def.NumTest, "test points of SAP, DCI and modularity")
-	bvTrain := fs.Int("beta-vae-train", def.BetaVAETrain, "training points of the BetaVAE score, each from 64 image pairs")
-	bvEval := fs.Int("beta-vae-eval", def.BetaVAEEval, "evaluation points of the BetaVAE score")
-	fvTrain := fs.Int("factor-vae-train", def.FactorVAETrain, "training votes of the FactorVAE score, each from 64 images")
-	fvEval := fs.Int("factor-vae-eval", def.FactorVAEEval, "evaluation votes of the FactorVAE score")
-	fvVar := fs.Int("factor-vae-variance", def.FactorVAEVariance, "images behind the FactorVAE score's code variances")
+	counts := []struct {
+		name  string
+		value *int
+		field func(*experiment.EvalConfig) *int
+	}{
+		{"num-train", fs.Int("num-train", def.NumTrain, "training points of MIG, SAP, DCI, modularity, unsupervised and IRS"),
+			func(c *experiment.EvalConfig) *int { return &c.NumTrain }},
+		{"num-test", fs.Int("num-test", def.NumTest, "test points of SAP, DCI and modularity"),
+			func(c *experiment.EvalConfig) *int { return &c.NumTest }},
+		{"beta-vae-train", fs.Int("beta-vae-train", def.BetaVAETrain, "training points of the BetaVAE score, each from 64 image pairs"),
+			func(c *experiment.EvalConfig) *int { return &c.BetaVAETrain }},
+		{"beta-vae-eval", fs.Int("beta-vae-eval", def.BetaVAEEval, "evaluation points of the BetaVAE score"),
+			func(c *experiment.EvalConfig) *int { return &c.BetaVAEEval }},
+		{"factor-vae-train", fs.Int("factor-vae-train", def.FactorVAETrain, "training votes of the FactorVAE score, each from 64 images"),
+			func(c *experiment.EvalConfig) *int { return &c.FactorVAETrain }},
+		{"factor-vae-eval", fs.Int("factor-vae-eval", def.FactorVAEEval, "evaluation votes of the FactorVAE score"),
+			func(c *experiment.EvalConfig) *int { return &c.FactorVAEEval }},
+		{"factor-vae-variance", fs.Int("factor-vae-variance", def.FactorVAEVariance, "images behind the FactorVAE score's code variances"),
+			func(c *experiment.EvalConfig) *int { return &c.FactorVAEVariance }},
+	}
 	seed := fs.Uint64("eval-seed", def.Seed, "seed, below 2^32, of the evaluation's draws and of the figures' images")
-	return func() (experiment.EvalConfig, error) {
+	return func(base experiment.EvalConfig) (experiment.EvalConfig, error) {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		c := experiment.EvalConfig{
-			NumTrain: *numTrain, NumTest: *numTest,
-			BetaVAETrain: *bvTrain, BetaVAEEval: *bvEval,
-			FactorVAETrain: *fvTrain, FactorVAEEval: *fvEval, FactorVAEVariance: *fvVar,
-			Seed: *seed,
-		}
-		if *full {
-			f := experiment.FullEval()
-			// Counts given explicitly win over --full-eval.
-			pick := func(name string, v *int, full int) {
-				if !set[name] {
-					*v = full
-				}
+		c := base
+		fullCounts := experiment.FullEval()
+		for _, n := range counts {
+			switch {
+			case set[n.name]:
+				*n.field(&c) = *n.value
+			case *full:
+				*n.field(&c) = *n.field(&fullCounts)
 			}
-			pick("num-train", &c.NumTrain, f.NumTrain)
-			pick("num-test", &c.NumTest, f.NumTest)
-			pick("beta-vae-train", &c.BetaVAETrain, f.BetaVAETrain)
-			pick("beta-vae-eval", &c.BetaVAEEval, f.BetaVAEEval)
-			pick("factor-vae-train", &c.FactorVAETrain, f.FactorVAETrain)
-			pick("factor-vae-eval", &c.FactorVAEEval, f.FactorVAEEval)
-			pick("factor-vae-variance", &c.FactorVAEVariance, f.FactorVAEVariance)
+		}
+		if set["eval-seed"] {
+			c.Seed = *seed
 		}
 		if c.Seed > 1<<32-1 {
 			return c, usagef("invalid --eval-seed %d: must be below 2^32", c.Seed)
 		}
-		for _, name := range strings.Split(*list, ",") {
-			m, err := metrics.ParseMetric(strings.TrimSpace(name))
-			if err != nil {
-				return c, usagef("invalid --metrics entry %q: valid values are %s", name, strings.Join(names, ", "))
+		if set["metrics"] || len(c.Metrics) == 0 {
+			c.Metrics = nil
+			for _, name := range strings.Split(*list, ",") {
+				m, err := metrics.ParseMetric(strings.TrimSpace(name))
+				if err != nil {
+					return c, usagef("invalid --metrics entry %q: valid values are %s", name, strings.Join(names, ", "))
+				}
+				c.Metrics = append(c.Metrics, m)
 			}
-			c.Metrics = append(c.Metrics, m)
 		}
 		if err := c.Validate(); err != nil {
 			return c, usagef("%v", err)
@@ -183,6 +191,7 @@ func parseTrainFlags(e *env, args []string) (*trainFlags, error) {
 			}
 		}
 		if len(fixed) > 0 {
+			sort.Strings(fixed)
 			return nil, usagef("%s cannot change with --resume: the run's config.json fixes every setting except --steps", strings.Join(fixed, ", "))
 		}
 		if *steps < 1 {
@@ -236,7 +245,7 @@ func parseTrainFlags(e *env, args []string) (*trainFlags, error) {
 		Dataset: *dataset, DataDir: dir, VAE: cfg,
 		Steps: *steps, LogEvery: *logEvery, CheckpointEvery: *ckptEvery, EvalEvery: *evalEvery,
 	}
-	if f.cfg.Eval, err = evalCounts(); err != nil {
+	if f.cfg.Eval, err = evalCounts(experiment.QuickEval()); err != nil {
 		return nil, err
 	}
 	if err := f.cfg.Validate(); err != nil {
@@ -508,4 +517,60 @@ func printRunResult(e *env, run *experiment.Run, ev *experiment.Evaluation, asJS
 		filepath.Join(run.Dir, experiment.MetricsFile), experiment.SummaryFile, experiment.LossFigure,
 		experiment.ReconstructionsFigure, experiment.TraversalFigure}, ", "))
 	return nil
+}
+
+// hasRunFlag reports whether args select the --run mode of gmg eval.
+func hasRunFlag(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		name := strings.TrimLeft(a, "-")
+		if strings.HasPrefix(a, "-") && (name == "run" || strings.HasPrefix(name, "run=")) {
+			return true
+		}
+	}
+	return false
+}
+
+const evalRunDescription = `
+Re-score the latest checkpoint of a run that gmg train wrote: every metric of
+the run's configuration on the encoder means, including BetaVAE and FactorVAE,
+which draw their own batches from the run's dataset. The sample counts and the
+evaluation seed are the run's unless flags change them (the defaults shown are
+those of gmg train). The run's metrics.json, summary.md and figures are
+rewritten, and the scores printed.`
+
+// runEvalRun is gmg eval --run DIR.
+func runEvalRun(e *env, args []string) error {
+	fs := newFlagSet(e, "eval", "gmg eval --run DIR [--full-eval] [--metrics LIST] [count flags] [--json]", evalRunDescription)
+	dir := fs.String("run", "", "run directory written by gmg train (required)")
+	asJSON := fs.Bool("json", false, "print the evaluation as JSON on standard output")
+	evalCounts := evalCountFlags(fs, experiment.QuickEval())
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return usagef("missing --run: give the directory of a run written by gmg train")
+	}
+	blas, err := tensor.DefaultBLAS()
+	if err != nil {
+		return err
+	}
+	run, err := experiment.Open(*dir, experiment.Options{BLAS: blas, Logger: runLogger(e)})
+	if err != nil {
+		return err
+	}
+	if run.LastCheckpoint() < 0 {
+		return fmt.Errorf("%s has no checkpoint yet: train it first with 'gmg train --resume %s'", *dir, *dir)
+	}
+	cfg, err := evalCounts(run.Config.Eval)
+	if err != nil {
+		return err
+	}
+	ev, err := evaluateRun(e.ctx, e, run, cfg, true)
+	if err != nil {
+		return err
+	}
+	return printRunResult(e, run, ev, *asJSON)
 }
