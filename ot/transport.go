@@ -10,10 +10,10 @@ import (
 // b (nil means uniform; positive, equal sums to 1e-9 relative). It returns
 // the plan and <C, P>. For uniform weights and n = m the plan is a
 // permutation matrix divided by n, found by the Jonker-Volgenant assignment
-// algorithm in O(n³) worst case; otherwise the successive-shortest-path
-// method on the bipartite transport network finds a vertex of Π(a, b) in
-// O((n+m)·n·m) per augmentation, with at most n+m augmentations that
-// exhaust a supply or a demand plus those that empty a reverse arc.
+// algorithm in O(n³) worst case. Otherwise the primal network simplex method
+// finds a vertex of Π(a, b), with O(n+m) work per pivot besides pricing; if
+// it reaches its pivot cap (a guard against cycling in floating point), the
+// successive-shortest-path method solves the problem instead.
 func ExactOT(c *Matrix, a, b []float64) (*Matrix, float64, error) {
 	if c == nil || c.Rows < 1 || c.Cols < 1 || len(c.Data) != c.Rows*c.Cols {
 		return nil, 0, fmt.Errorf("%w: the cost matrix must have at least one row and one column", ErrShape)
@@ -35,15 +35,17 @@ func ExactOT(c *Matrix, a, b []float64) (*Matrix, float64, error) {
 // gradient, keeping dual prices between calls when the weights are uniform
 // and square.
 type linearSolver struct {
-	a, b   []float64
-	lap    *assignment
-	uIndep bool
+	a, b    []float64
+	lap     *assignment
+	simplex *networkSimplex
 }
 
 func newLinearSolver(a, b []float64) *linearSolver {
 	s := &linearSolver{a: a, b: b}
 	if len(a) == len(b) && allEqual(a) && allEqual(b) && a[0] == b[0] {
 		s.lap = newAssignment(len(a))
+	} else {
+		s.simplex = newNetworkSimplex(a, b)
 	}
 	return s
 }
@@ -68,6 +70,11 @@ func (s *linearSolver) solve(c, plan []float64) {
 		}
 		return
 	}
+	if s.simplex.solve(c, plan) {
+		return
+	}
+	// The pivot cap guards against cycling on degenerate bases in floating
+	// point; successive shortest paths cannot cycle.
 	transportSSP(c, s.a, s.b, plan)
 }
 
@@ -84,7 +91,7 @@ type flowEntry struct {
 // pushes the largest mass the path allows and updates the prices. The subtraction
 // that exhausts a supply, a demand or a reverse arc gives exactly zero, so the
 // loop ends; it stops when no supply or no demand is left (the sums of a and
-// b may differ by rounding).
+// b may differ by rounding). It overwrites plan.
 func transportSSP(c, a, b, plan []float64) {
 	n, m := len(a), len(b)
 	supply := append([]float64(nil), a...)
@@ -219,6 +226,7 @@ func transportSSP(c, a, b, plan []float64) {
 			v[j] += min(distCol[j], dist)
 		}
 	}
+	clear(plan)
 	for j, list := range flows {
 		for _, f := range list {
 			plan[f.row*m+j] += f.mass

@@ -150,6 +150,13 @@ func TestExactOTGeneralWeights(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkOptimal(t, c, a, b, plan)
+
+		// Successive shortest paths reach the same optimal cost.
+		ssp := make([]float64, tc.n*tc.m)
+		transportSSP(c.Data, a, b, ssp)
+		if got, want := frobenius(plan.Data, c.Data), frobenius(ssp, c.Data); math.Abs(got-want) > 1e-13 {
+			t.Errorf("%dx%d: network simplex cost %v, shortest paths %v", tc.n, tc.m, got, want)
+		}
 		// A vertex of the transport polytope has at most n+m−1 nonzeros.
 		nonzero := 0
 		for _, p := range plan.Data {
@@ -169,4 +176,53 @@ func uniform(n int) []float64 {
 		w[i] = 1 / float64(n)
 	}
 	return w
+}
+
+// TestNetworkSimplexWarmStart solves a sequence of nearby cost matrices from
+// the previous basis, as conditional gradient does, without falling back to
+// shortest paths, and checks each optimum against shortest paths.
+func TestNetworkSimplexWarmStart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	n, m := 40, 25
+	c := randomMatrix(rng, n, m, 1)
+	a, b := randomWeights(rng, n), randomWeights(rng, m)
+	ns := newNetworkSimplex(a, b)
+	plan, ssp := make([]float64, n*m), make([]float64, n*m)
+	for step := 0; step < 5; step++ {
+		for k := range c.Data {
+			c.Data[k] += 0.05 * rng.NormFloat64()
+		}
+		if !ns.solve(c.Data, plan) {
+			t.Fatalf("step %d: pivot cap reached", step)
+		}
+		transportSSP(c.Data, a, b, ssp)
+		// Optimal costs of one LP by two methods, sums of n+m−1 terms.
+		if got, want := frobenius(plan, c.Data), frobenius(ssp, c.Data); math.Abs(got-want) > 1e-13 {
+			t.Errorf("step %d: simplex cost %v, shortest paths %v", step, got, want)
+		}
+		if e := marginalError(plan, a, b); e > 1e-13 {
+			t.Errorf("step %d: marginal error %g", step, e)
+		}
+	}
+}
+
+// TestNetworkSimplexDegenerate uses uniform weights with n ≠ m and a cost of
+// rank one, whose many ties make degenerate pivots.
+func TestNetworkSimplexDegenerate(t *testing.T) {
+	n, m := 12, 8
+	c := &Matrix{Rows: n, Cols: m, Data: make([]float64, n*m)}
+	for i := 0; i < n; i++ {
+		for j := 0; j < m; j++ {
+			c.Data[i*m+j] = -float64(i%4) * float64(j%3)
+		}
+	}
+	ns := newNetworkSimplex(uniform(n), uniform(m))
+	plan, ssp := make([]float64, n*m), make([]float64, n*m)
+	if !ns.solve(c.Data, plan) {
+		t.Fatal("pivot cap reached")
+	}
+	transportSSP(c.Data, uniform(n), uniform(m), ssp)
+	if got, want := frobenius(plan, c.Data), frobenius(ssp, c.Data); math.Abs(got-want) > 1e-13 {
+		t.Errorf("simplex cost %v, shortest paths %v", got, want)
+	}
 }
