@@ -65,8 +65,9 @@ type GWResult struct {
 	Converged bool
 	// Status is Converged, IterationLimit or InnerIterationLimit.
 	Status Status
-	// ErrorTrace has one entry per outer iteration: the plan change
-	// ||P_t − P_{t−1}||₁ for EntropicGW, the relative decrease of E for ExactGW.
+	// ErrorTrace has one entry per outer iteration: for EntropicGW the plan
+	// change ||P_{t+1} − X_t||₁, where X_t is P_t or, with Accelerate, its
+	// Anderson mixing; for ExactGW the relative decrease of E.
 	ErrorTrace []float64
 	// Potentials are the dual potentials of the last Sinkhorn step, in the
 	// convention of Sinkhorn (nil slices for ExactGW).
@@ -109,9 +110,10 @@ type EntropicGW struct {
 	MaxIterations int
 	// Sinkhorn sets the inner solver; its Epsilon is ignored. Its zero
 	// MaxIterations means 2000 here, the other zero fields keep the
-	// defaults of Sinkhorn. With EpsilonScaling zero, a step that has not
-	// converged after 100 iterations continues with ε-scaling (factor 0.5)
-	// from the potentials reached; MaxIterations counts both parts.
+	// defaults of Sinkhorn. Small problems switch to Newton steps as
+	// Stabilized describes. With EpsilonScaling zero, a step that has still
+	// not converged after 100 iterations continues with ε-scaling (factor
+	// 0.5) from the potentials reached; MaxIterations counts both parts.
 	Sinkhorn Sinkhorn
 	// Init is the initial plan, [n, m], with marginals a and b to 1e-6 in
 	// L1. Nil means the product plan a·bᵀ, from which the solver can stall
@@ -119,11 +121,12 @@ type EntropicGW struct {
 	// batch and its image) avoids that.
 	Init *Matrix
 	// Accelerate turns on Anderson mixing of the last five plans once the
-	// plan change falls below 1e-2, for problems with n·m ≤ 2^18. It cuts the
-	// outer iterations where the plain iteration contracts slowly (small ε),
-	// often tenfold, and the plan returned is always a Sinkhorn output. The
-	// zero value, off, follows POT's iteration exactly: when E − εH has
-	// several stationary points, the mixing can reach a different one.
+	// plan change falls below 1e-2, for problems with n·m ≤ 2^18. Where the
+	// plain iteration contracts slowly (small ε) it cut the outer iterations
+	// by 2 to 10 times in this package's tests and benchmarks, and the plan
+	// returned is always a Sinkhorn output. The zero value, off, follows
+	// POT's iteration exactly: when E − εH has several stationary points,
+	// the mixing can reach a different one.
 	Accelerate bool
 	// Progress, when not nil, is called after every outer step.
 	Progress func(GWProgress)
