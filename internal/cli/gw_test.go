@@ -161,3 +161,30 @@ func TestGWHelp(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadPointsCSV checks that the CSV reader returns a matrix or an error,
+// never panics, and that every matrix it returns is finite and rectangular.
+func FuzzReadPointsCSV(f *testing.F) {
+	for _, seed := range []string{"0,1\n2,3\n", "1\n", "", "1,2\n3\n", "a,b\n", "1e308,1e309\n", " 1 , 2 \n\n3,4\n", "NaN\n"} {
+		f.Add(seed)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, text string) {
+		path := filepath.Join(dir, "fuzz.csv")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := readPoints(path)
+		if err != nil {
+			return
+		}
+		if m.Rows < 1 || m.Cols < 1 || len(m.Data) != m.Rows*m.Cols {
+			t.Fatalf("matrix %d×%d with %d values", m.Rows, m.Cols, len(m.Data))
+		}
+		for _, v := range m.Data {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("non-finite value %v accepted", v)
+			}
+		}
+	})
+}
