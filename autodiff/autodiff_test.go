@@ -353,3 +353,37 @@ func TestLinearFusedReLUMatchesSeparateOp(t *testing.T) {
 		closeTo(t, "gradient", grads[0][j], grads[1][j], 0)
 	}
 }
+
+func TestSigmoidCrossEntropySumMatchesSum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(26, 26))
+	logits := randn(rng, 3, 40, 40, 3) // 14,400 values: more than one chunk
+	labels := tensor.New(logits.Shape()...)
+	for i := range labels.Data() {
+		if rng.Float64() < 0.3 {
+			labels.Data()[i] = 1
+		}
+	}
+	var losses [2]float32
+	var grads [2]*tensor.Tensor
+	for i := range 2 {
+		grads[i] = tensor.New(logits.Shape()...)
+		tp := NewTape(tensor.GoBLAS())
+		x := tp.Param(logits, grads[i])
+		var loss *Var
+		if i == 0 {
+			loss = tp.SigmoidCrossEntropySum(x, labels)
+		} else {
+			loss = tp.Sum(tp.SigmoidCrossEntropy(x, labels))
+		}
+		if err := tp.Backward(loss); err != nil {
+			t.Fatal(err)
+		}
+		losses[i] = loss.Value.Item()
+	}
+	// Both accumulate in float64; they differ only by the order of the
+	// float64 additions and the final rounding to float32.
+	if math.Abs(float64(losses[0]-losses[1])) > 1e-6*math.Abs(float64(losses[1])) {
+		t.Errorf("fused sum %g, Sum of elements %g", losses[0], losses[1])
+	}
+	closeTo(t, "gradient", grads[0], grads[1], 0)
+}

@@ -200,6 +200,9 @@ func TestGradLosses(t *testing.T) {
 	gradCheck(t, "SigmoidCrossEntropy", []input{{logits, true}}, func(tp *Tape, vs []*Var) *Var {
 		return tp.SigmoidCrossEntropy(vs[0], labels)
 	})
+	gradCheck(t, "SigmoidCrossEntropySum", []input{{logits, true}}, func(tp *Tape, vs []*Var) *Var {
+		return tp.SigmoidCrossEntropySum(vs[0], labels)
+	})
 	mean, logVar := randn(rng, 5, 3), randn(rng, 5, 3)
 	gradCheck(t, "GaussianKL", []input{{mean, true}, {logVar, true}}, func(tp *Tape, vs []*Var) *Var {
 		return tp.GaussianKL(vs[0], vs[1])

@@ -171,7 +171,7 @@ func (m *Model) BetaVAE(tp *autodiff.Tape, x, noise *tensor.Tensor, beta float32
 	z := Sample(tp, l.Mean, l.LogVar, noise)
 	l.Logits = m.Decode(tp, z)
 	inv := 1 / float32(n)
-	l.Reconstruction = tp.Scale(tp.Sum(tp.SigmoidCrossEntropy(l.Logits, x)), inv)
+	l.Reconstruction = tp.Scale(tp.SigmoidCrossEntropySum(l.Logits, x), inv)
 	l.KL = tp.Scale(tp.Sum(tp.GaussianKL(l.Mean, l.LogVar)), inv)
 	l.Total = tp.Add(l.Reconstruction, tp.Scale(l.KL, beta))
 	return l
