@@ -39,9 +39,10 @@ const (
 	// the last iterate and is usable but less accurate than asked.
 	IterationLimit
 	// InnerIterationLimit means that the outer loop of a Gromov-Wasserstein
-	// solver met its threshold but at least one inner Sinkhorn solve stopped
-	// at its own iteration cap. The plan's marginals may then be off by more
-	// than the inner threshold (see MarginalError).
+	// solver met its threshold but the last inner Sinkhorn solve, which
+	// produced the plan, stopped at its own iteration cap. The plan's
+	// marginals may then be off by more than the inner threshold (see
+	// MarginalError).
 	InnerIterationLimit
 )
 

@@ -394,3 +394,24 @@ func TestResultsIndependentOfCPUs(t *testing.T) {
 		}
 	}
 }
+
+// TestEntropicGWSmallEpsilon runs at a relative ε of 1e-4 on unnormalised
+// clouds of different sizes, where the linearised costs span about 30 to 600
+// and ε is about 0.005: cold inner solves need ε-scaling and Newton steps.
+func TestEntropicGWSmallEpsilon(t *testing.T) {
+	rng := rand.New(rand.NewPCG(45, 46))
+	q := mustProblem(t,
+		mustCloud(t, randomPoints(rng, 50, 3), SqEuclidean, NormalizeNone),
+		mustCloud(t, randomPoints(rng, 40, 5), SqEuclidean, NormalizeNone), nil, nil)
+	res, err := EntropicGW{Epsilon: 1e-4}.Solve(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Converged {
+		t.Errorf("status %v after %d outer and %d inner iterations", res.Status, res.OuterIterations, res.InnerIterations)
+	}
+	if res.MarginalError > DefaultSinkhornThreshold {
+		t.Errorf("marginal error %g", res.MarginalError)
+	}
+	t.Logf("ε %.3g: GW %v after %d outer and %d inner iterations", res.Epsilon, res.GW, res.OuterIterations, res.InnerIterations)
+}

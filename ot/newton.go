@@ -17,6 +17,11 @@ import "math"
 // warm start one or two steps finish the solve.
 func (e *sinkhornEngine) newtonAfter() int { return 10 + min(e.n, e.m)/4 }
 
+// newtonMaxSteps caps one Newton phase, after which Sinkhorn resumes and
+// another phase follows. Steps capped at newtonMaxStep·ε cross potential
+// gaps of millions of ε only slowly; ε-scaling is the remedy there.
+const newtonMaxSteps = 100
+
 // newtonMaxStep caps a Newton step, in units of ε, in each potential.
 const newtonMaxStep = 30
 

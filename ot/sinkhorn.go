@@ -360,7 +360,7 @@ func (e *sinkhornEngine) solve(c []float64, s Sinkhorn) (sinkhornOutcome, error)
 		}
 
 		if it == newtonAt && s.Mode == Stabilized && e.newtonUsable() {
-			steps, converged, err := e.newtonPhase(s, it, rowErr, &out)
+			steps, converged, progressed, err := e.newtonPhase(s, it, rowErr, &out)
 			if err != nil {
 				return out, err
 			}
@@ -369,6 +369,12 @@ func (e *sinkhornEngine) solve(c []float64, s Sinkhorn) (sinkhornOutcome, error)
 			if converged {
 				out.status = Converged
 				break
+			}
+			// Another phase follows after as many Sinkhorn iterations, unless
+			// this one ended no better than it started.
+			newtonAt = -1
+			if progressed {
+				newtonAt = it + e.newtonAfter()
 			}
 			continue
 		}
@@ -430,28 +436,30 @@ func (e *sinkhornEngine) confirm(s Sinkhorn) (bool, error) {
 	return false, nil
 }
 
-// newtonPhase runs Newton steps after iteration it, appends their errors to
-// out.trace and returns the number of steps and whether the plan converged.
-// When Newton ends worse than the Sinkhorn iterate it started from (rowErr),
-// the potentials go back to that iterate and Sinkhorn resumes.
-func (e *sinkhornEngine) newtonPhase(s Sinkhorn, it int, rowErr float64, out *sinkhornOutcome) (int, bool, error) {
+// newtonPhase runs Newton steps after iteration it and appends their errors
+// to out.trace. It returns the number of steps, whether the plan converged
+// and whether the phase ended with a smaller marginal error than the
+// Sinkhorn iterate it started from (rowErr). When it did not, the potentials
+// go back to that iterate and Sinkhorn resumes from there.
+func (e *sinkhornEngine) newtonPhase(s Sinkhorn, it int, rowErr float64, out *sinkhornOutcome) (int, bool, bool, error) {
 	e.absorb()
 	alpha0 := append([]float64(nil), e.alpha...)
 	beta0 := append([]float64(nil), e.beta...)
-	steps, trace, ok := e.newtonSolve(s.Threshold, s.MaxIterations-it)
+	steps, trace, ok := e.newtonSolve(s.Threshold, min(s.MaxIterations-it, newtonMaxSteps))
 	out.trace = append(out.trace, trace...)
 	e.kernelValid = false
-	if !ok && (len(trace) == 0 || trace[len(trace)-1] > rowErr) {
+	progressed := ok || (len(trace) > 0 && trace[len(trace)-1] < rowErr)
+	if !progressed {
 		copy(e.alpha, alpha0)
 		copy(e.beta, beta0)
 	}
 	if !ok {
-		return steps, false, nil
+		return steps, false, progressed, nil
 	}
 	if err := e.finish(s.Mode); err != nil {
-		return steps, false, err
+		return steps, false, progressed, err
 	}
-	return steps, e.marginalError() <= s.Threshold, nil
+	return steps, e.marginalError() <= s.Threshold, progressed, nil
 }
 
 // absorb moves the scalings into the potentials: alpha += ε log u, beta +=
