@@ -7,10 +7,10 @@ import "math"
 // Sinkhorn plan of that cost. Anderson mixing (type II, Walker and Ni 2011,
 // "Anderson acceleration for fixed-point iterations", eq. 2.1) takes the next
 // input as the combination of the last few outputs whose residuals
-// f(x) − x best cancel. The mixed input can have negative entries; it only
-// enters the affine linearisation G(x), and the marginals of every
-// combination stay a and b because the weights sum to 1. The plan returned
-// to the caller is always a Sinkhorn output.
+// f(x) − x best cancel. The mixed input can have negative entries, which is
+// harmless because it only enters the affine linearisation G(x). Its
+// marginals stay a and b, since the differences it adds have zero marginals.
+// The plan returned to the caller is always a Sinkhorn output.
 type anderson struct {
 	depth        int
 	dx, dr       [][]float64 // differences of inputs and of residuals, newest last
@@ -112,7 +112,7 @@ func (a *anderson) weights(r []float64) []float64 {
 
 // solveAugmented solves the k×k system stored with its right-hand side as
 // the last column of each row, by Gaussian elimination with partial
-// pivoting; nil when a pivot vanishes.
+// pivoting. It returns nil when a pivot vanishes.
 func solveAugmented(a []float64, k int) []float64 {
 	w := k + 1
 	for c := 0; c < k; c++ {

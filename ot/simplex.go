@@ -41,7 +41,7 @@ func newNetworkSimplex(a, b []float64) *networkSimplex {
 
 // initialBasis builds the north-west corner solution. Each of its n+m−1
 // cells brings one new row or column into the tree, hanging from the other
-// end of the cell; when a row and a column run out together, the next cell
+// end of the cell. When a row and a column run out together, the next cell
 // carries zero flow and keeps the tree connected.
 func (s *networkSimplex) initialBasis() {
 	n, m := s.n, s.m
@@ -124,9 +124,9 @@ func (s *networkSimplex) price(c []float64, top int) {
 	}
 }
 
-// solve writes an optimal plan for cost c ([n, m]) into plan and reports
-// false when the pivot cap is reached, which guards against cycling in
-// floating point; the plan is then not written.
+// solve writes an optimal plan for cost c ([n, m]) into plan. It reports
+// false, and leaves plan alone, when the pivot cap that guards against
+// cycling in floating point is reached.
 func (s *networkSimplex) solve(c, plan []float64) bool {
 	n, m := s.n, s.m
 	if !s.ready {

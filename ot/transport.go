@@ -11,8 +11,8 @@ import (
 // the plan and <C, P>. For uniform weights and n = m the plan is a
 // permutation matrix divided by n, found by the Jonker-Volgenant assignment
 // algorithm in O(n³) worst case. Otherwise the primal network simplex method
-// finds a vertex of Π(a, b), with O(n+m) work per pivot besides pricing; if
-// it reaches its pivot cap (a guard against cycling in floating point), the
+// finds a vertex of Π(a, b), with O(n+m) work per pivot besides pricing. If
+// it reaches its pivot cap, a guard against cycling in floating point, the
 // successive-shortest-path method solves the problem instead.
 func ExactOT(c *Matrix, a, b []float64) (*Matrix, float64, error) {
 	if c == nil || c.Rows < 1 || c.Cols < 1 || len(c.Data) != c.Rows*c.Cols {
@@ -90,8 +90,8 @@ type flowEntry struct {
 // Paths use arcs i→j and, backwards, arcs j→k that carry flow. The step then
 // pushes the largest mass the path allows and updates the prices. The subtraction
 // that exhausts a supply, a demand or a reverse arc gives exactly zero, so the
-// loop ends; it stops when no supply or no demand is left (the sums of a and
-// b may differ by rounding). It overwrites plan.
+// loop ends. It stops when no supply or no demand is left, because the sums
+// of a and b may differ by rounding. It overwrites plan.
 func transportSSP(c, a, b, plan []float64) {
 	n, m := len(a), len(b)
 	supply := append([]float64(nil), a...)
