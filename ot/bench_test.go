@@ -93,3 +93,20 @@ func BenchmarkIdentityStart(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPointCloud builds the cost matrix of a batch of decoded images,
+// 64 points in R^12288 (64×64×3 pixels), as the decoder-side regulariser does
+// at every step.
+func BenchmarkPointCloud(b *testing.B) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	x := randomPoints(rng, 64, 12288)
+	for _, cost := range []Cost{SqEuclidean, Cosine} {
+		b.Run(fmt.Sprintf("n=64/dim=12288/%v", cost), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := NewPointCloud(x, cost, NormalizeNone); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

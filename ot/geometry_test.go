@@ -191,3 +191,29 @@ func TestPushforward(t *testing.T) {
 		}
 	}
 }
+
+// TestLongRowsInSlices checks the sliced accumulation of costs for rows
+// longer than one cache slice against whole-row sums.
+func TestLongRowsInSlices(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	n, dim := 5, 20000 // three slices of 8192 values
+	x := randomPoints(rng, n, dim)
+	for _, cost := range []Cost{SqEuclidean, InnerProduct} {
+		pc, err := NewPointCloud(x, cost, NormalizeNone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < n; i++ {
+			for k := 0; k < n; k++ {
+				want := dotGo(x.Row(i), x.Row(k))
+				if cost == SqEuclidean {
+					want = sqDistGo(x.Row(i), x.Row(k))
+				}
+				// Sums of 20000 terms of size about 1 in two orders.
+				if got := pc.At(i, k); math.Abs(got-want) > 1e-11*max(1, math.Abs(want)) {
+					t.Errorf("%v: C[%d,%d] = %v, want %v", cost, i, k, got, want)
+				}
+			}
+		}
+	}
+}

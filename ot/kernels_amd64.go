@@ -22,6 +22,9 @@ func exponentsAVX2(dst, beta, cost *float64, n int, alpha, inv float64) float64
 //go:noescape
 func gemmRowAVX2(out, a, v *float64, r, m int) int
 
+//go:noescape
+func sqDistAVX2(x, y *float64, n int) float64
+
 func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)
@@ -122,4 +125,13 @@ func gemmRow(out, a, v []float64) {
 		}
 		out[j] = s
 	}
+}
+
+// sqDist returns Σ (x[k] − y[k])² over len(x) elements.
+func sqDist(x, y []float64) float64 {
+	if useAVX2 && len(x) >= minVector {
+		y = y[:len(x)]
+		return sqDistAVX2(&x[0], &y[0], len(x))
+	}
+	return sqDistGo(x, y)
 }

@@ -339,3 +339,70 @@ gemmdone:
 	VZEROUPPER
 	MOVQ AX, ret+40(FP)
 	RET
+
+// func sqDistAVX2(x, y *float64, n int) float64
+// Σ (x[i] − y[i])² with four accumulators of four lanes.
+TEXT ·sqDistAVX2(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ n+16(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-16, DX
+
+sq16:
+	CMPQ AX, DX
+	JGE sq4start
+	VMOVUPD (SI)(AX*8), Y4
+	VMOVUPD 32(SI)(AX*8), Y5
+	VMOVUPD 64(SI)(AX*8), Y6
+	VMOVUPD 96(SI)(AX*8), Y7
+	VSUBPD (DI)(AX*8), Y4, Y4
+	VSUBPD 32(DI)(AX*8), Y5, Y5
+	VSUBPD 64(DI)(AX*8), Y6, Y6
+	VSUBPD 96(DI)(AX*8), Y7, Y7
+	VFMADD231PD Y4, Y4, Y0
+	VFMADD231PD Y5, Y5, Y1
+	VFMADD231PD Y6, Y6, Y2
+	VFMADD231PD Y7, Y7, Y3
+	ADDQ $16, AX
+	JMP sq16
+
+sq4start:
+	MOVQ CX, DX
+	ANDQ $-4, DX
+
+sq4:
+	CMPQ AX, DX
+	JGE sqreduce
+	VMOVUPD (SI)(AX*8), Y4
+	VSUBPD (DI)(AX*8), Y4, Y4
+	VFMADD231PD Y4, Y4, Y0
+	ADDQ $4, AX
+	JMP sq4
+
+sqreduce:
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VHADDPD X0, X0, X0
+
+sqtail:
+	CMPQ AX, CX
+	JGE sqdone
+	VMOVSD (SI)(AX*8), X4
+	VSUBSD (DI)(AX*8), X4, X4
+	VFMADD231SD X4, X4, X0
+	INCQ AX
+	JMP sqtail
+
+sqdone:
+	VZEROUPPER
+	MOVSD X0, ret+24(FP)
+	RET

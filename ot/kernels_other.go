@@ -52,3 +52,6 @@ var useAVX2 = false
 // minVector is the length from which the amd64 kernels take over; unused
 // here but shared by the blocked loops.
 const minVector = 16
+
+// sqDist returns Σ (x[k] − y[k])² over len(x) elements.
+func sqDist(x, y []float64) float64 { return sqDistGo(x, y) }

@@ -19,6 +19,10 @@ func TestKernelsMatchGo(t *testing.T) {
 		if got, want := dot(x, y), dotGo(x, y); math.Abs(got-want) > 1e-13*float64(n+1) {
 			t.Errorf("n=%d: dot %v, Go loop %v", n, got, want)
 		}
+		// Sums of n squared differences of unit normals.
+		if got, want := sqDist(x, y), sqDistGo(x, y); math.Abs(got-want) > 1e-13*float64(n+1) {
+			t.Errorf("n=%d: squared distance %v, Go loop %v", n, got, want)
+		}
 		y1, y2 := append([]float64(nil), y...), append([]float64(nil), y...)
 		axpy(0.7, x, y1)
 		axpyGo(0.7, x, y2)
