@@ -72,9 +72,10 @@ func TestExactGapGradient(t *testing.T) {
 }
 
 // gapFunction returns a function that recomputes the GMG of the batch x, y as
-// it is changed in place. For ScaledSqEuclidean, whose scale s is a constant
-// in gradients, it keeps the plan and the scales of the centre and evaluates
-// ⟨PᵀCxP − Cx/n², Cy⟩ with those scales; for the other costs it solves again.
+// it is changed in place. For the other costs it solves again. Gradients
+// hold the scale s of ScaledSqEuclidean constant, so for that cost it keeps
+// the plan and the scales of the centre and evaluates ⟨PᵀCxP − Cx/n², Cy⟩
+// with them.
 func gapFunction(t *testing.T, est Estimator, x, y *ot.Matrix, centre *Result) func() float64 {
 	t.Helper()
 	if est.CostY != ot.ScaledSqEuclidean {

@@ -86,10 +86,11 @@ func marginals(p *ot.Matrix) (rows, cols []float64) {
 	return rows, cols
 }
 
-// GradientY returns ∂Value/∂Y, [n, q], with the solver's plan held fixed
-// (the envelope theorem; exact where the optimal plan is unique and stays
-// optimal under small moves of Y). For the entropic solver it is the exact
-// gradient of DST_n − min_P (E(P) − ε·H(P)) at fixed ε. It costs O(n²·q).
+// GradientY returns ∂Value/∂Y, [n, q], with the solver's plan held fixed by
+// the envelope theorem. For the exact solver it is exact where the optimal
+// plan is unique and stays optimal under small moves of Y. For the entropic
+// solver it is the exact gradient of DST_n − min_P (E(P) − ε·H(P)) at fixed
+// ε. It costs O(n²·q).
 func (r *Result) GradientY() *ot.Matrix {
 	return costGradient(r.y, r.gradCy)
 }
