@@ -19,13 +19,14 @@ func init() {
 
 const toyDescription = `
 Fit maps from a mixture of eight Gaussians in the plane (two on each of four
-rays from the origin) to two targets and compare three ways of fitting each map. Row "square" maps onto the uniform square
-[-1, 1]^2 and measures geometry with squared-Euclidean costs. Row "ring" maps
-onto a ring of radius 1 and measures it with cosine costs (angles). Each map is
-an MLP (2-64-64-2) trained with Adam on the debiased Sinkhorn divergence to the
+rays from the origin) to two targets and compare three ways of fitting each
+map. Row "square" maps onto the uniform square [-1, 1]^2 and measures geometry
+with squared-Euclidean costs. Row "ring" maps onto a ring of radius 1 and
+measures it with cosine costs (angles). Each map is an MLP (2-64-64-2) trained
+with Adam (learning rate 0.01) on the debiased Sinkhorn divergence to the
 target (epsilon 0.01, squared-Euclidean), with no regulariser, plus lambda*DST,
-or plus lambda*GMG, each regulariser divided by the variance of the source's
-costs so that lambda has no unit.
+or plus lambda*GMG. Each regulariser is divided by the variance of the source's
+costs, so lambda has no unit.
 
 The table gives, per row and method, on fresh samples: fit, the Sinkhorn
 divergence between the mapped source and the target (squared units of the
