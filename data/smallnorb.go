@@ -27,20 +27,24 @@ const (
 
 // smallNORBLighting is one of the six lighting conditions: directional
 // lights whose azimuths are relative to the camera's. So each condition lights
-// the object from the same side of the image at every azimuth, as the fixed
-// lamps of the published set's turntable rig did.
+// the object from the same side of the image at every azimuth, as if the
+// object turned on a turntable under fixed lamps.
 type smallNORBLighting struct {
 	ambient float64
-	lights  []struct{ azimuth, elevation, intensity float64 } // radians
+	lamps   []smallNORBLamp
 }
 
+// smallNORBLamp is a directional light: its azimuth relative to the camera's
+// and its elevation, in radians, and its intensity.
+type smallNORBLamp struct{ azimuth, elevation, intensity float64 }
+
 var smallNORBLightings = [6]smallNORBLighting{
-	{0.3, []struct{ azimuth, elevation, intensity float64 }{{0.7, 0.9, 0.8}}},                   // upper right
-	{0.3, []struct{ azimuth, elevation, intensity float64 }{{-0.7, 0.9, 0.8}}},                  // upper left
-	{0.25, []struct{ azimuth, elevation, intensity float64 }{{0, 1.45, 0.6}}},                  // overhead
-	{0.25, []struct{ azimuth, elevation, intensity float64 }{{1.5, 0.35, 0.9}}},                 // low from the right
-	{0.25, []struct{ azimuth, elevation, intensity float64 }{{-1.5, 0.35, 0.9}}},                // low from the left
-	{0.2, []struct{ azimuth, elevation, intensity float64 }{{0.9, 0.7, 0.5}, {-0.9, 0.7, 0.5}}}, // both sides, dimmer
+	{0.3, []smallNORBLamp{{0.7, 0.9, 0.8}}},                   // upper right
+	{0.3, []smallNORBLamp{{-0.7, 0.9, 0.8}}},                  // upper left
+	{0.25, []smallNORBLamp{{0, 1.45, 0.6}}},                   // overhead
+	{0.25, []smallNORBLamp{{1.5, 0.35, 0.9}}},                 // low from the right
+	{0.25, []smallNORBLamp{{-1.5, 0.35, 0.9}}},                // low from the left
+	{0.2, []smallNORBLamp{{0.9, 0.7, 0.5}, {-0.9, 0.7, 0.5}}}, // both sides, dimmer
 }
 
 // smallNORB is the SmallNORB stand-in: toy-like models of the five
@@ -119,7 +123,7 @@ func (d *smallNORB) scene(category, instance, elevation, azimuth, lighting int) 
 		Background: render.V(0.5, 0.5, 0.5),
 		Shadows:    true,
 	}
-	for _, l := range light.lights {
+	for _, l := range light.lamps {
 		s.Lights = append(s.Lights, render.Light{Direction: render.Spherical(az+l.azimuth, l.elevation), Intensity: l.intensity})
 	}
 	s.Add(render.Object{
@@ -130,8 +134,8 @@ func (d *smallNORB) scene(category, instance, elevation, azimuth, lighting int) 
 	return s
 }
 
-// toyGrey returns the colour of a toy's parts: light grey like the published
-// set's uniformly painted toys, a little darker or lighter per instance.
+// toyGrey returns the colour of all of a toy's parts: a light grey, a little
+// darker or lighter per instance.
 func toyGrey(rng *rand.Rand) render.Vec3 {
 	g := 0.55 + 0.35*rng.Float64()
 	return render.V(g, g, g)
