@@ -1,7 +1,7 @@
 // Package experiment stores training runs of package vae in directories and
-// drives them: it creates a run from a Config, trains it with logs,
-// checkpoints and evaluations, resumes it bit for bit after an interruption
-// or a crash, and writes its scores and a summary.
+// drives them. It creates a run from a Config and trains it with logs,
+// checkpoints and evaluations. It resumes a run bit for bit after an
+// interruption or a crash, and writes its scores and a summary.
 //
 // # Run directory
 //

@@ -101,7 +101,7 @@ func Create(dir string, cfg Config, opts Options) (*Run, error) {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case err == nil && len(entries) > 0:
-		return nil, fmt.Errorf("%w: %s holds %d entries", ErrRunExists, dir, len(entries))
+		return nil, fmt.Errorf("%w: %s contains %d entries", ErrRunExists, dir, len(entries))
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("experiment: %w", err)
 	}
@@ -216,9 +216,9 @@ func (r *Run) TrainSeconds() float64 { return r.checkpoint.TrainSeconds }
 
 // Checkpoint saves the trainer's state as the run's latest checkpoint,
 // unless one exists at the current step already. The new checkpoint's files
-// are written first and committed by rewriting latest.json; only then are
-// the previous checkpoint's files removed, so a crash at any point leaves a
-// complete checkpoint. trainSeconds is the total training time to record.
+// are written first and committed by rewriting latest.json. The previous
+// checkpoint's files are removed only then, so a crash at any point leaves
+// a complete checkpoint. trainSeconds is the total training time to record.
 func (r *Run) Checkpoint(trainSeconds float64) error {
 	step := r.Trainer.Steps()
 	if step == r.checkpoint.Step {

@@ -33,7 +33,8 @@ var (
 // panel shows the raw values and their centred running mean over about a
 // twentieth of the points, which makes the trend of noisy minibatch losses
 // visible. Terms of very different scales stay readable because every panel
-// has its own y range.
+// has its own y range, logarithmic for positive values that span a factor
+// of 20 or more.
 type LossCurves struct {
 	// Title is drawn above the first panel; empty draws none.
 	Title string
@@ -50,9 +51,9 @@ const (
 	figureWidth = 7 * vg.Inch
 )
 
-// WritePNG draws the figure and returns its PNG encoding. It returns an
-// error for no series, a series whose X and Y differ in length, or a series
-// without finite points; non-finite points of a series are left out.
+// WritePNG draws the figure and returns its PNG encoding. Non-finite points
+// of a series are left out. It returns an error for no series, a series
+// whose X and Y differ in length, or a series without finite points.
 func (c LossCurves) WritePNG() ([]byte, error) {
 	if len(c.Series) == 0 {
 		return nil, fmt.Errorf("report: loss curves without series")
@@ -133,6 +134,12 @@ func (c LossCurves) panel(s Series, first, last bool) (*plot.Plot, error) {
 	}
 	p.Y.Label.Text = s.Name
 	p.Add(plotter.NewGrid())
+	if lo, hi := yRange(raw); lo > 0 && hi >= 20*lo {
+		// A loss that falls by orders of magnitude would hide its late
+		// progress on a linear axis.
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
 
 	line, err := plotter.NewLine(raw)
 	if err != nil {
@@ -165,6 +172,15 @@ func runningMean(xy plotter.XYs, half int) plotter.XYs {
 		out[i] = plotter.XY{X: xy[i].X, Y: s / float64(hi-lo)}
 	}
 	return out
+}
+
+// yRange returns the smallest and largest y.
+func yRange(xy plotter.XYs) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, p := range xy {
+		lo, hi = min(lo, p.Y), max(hi, p.Y)
+	}
+	return lo, hi
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -30,8 +30,9 @@ type trainerState struct {
 // streams in its config field), and for FactorVAE the discriminator and its
 // optimiser to prefix-discriminator.safetensors and .json. Each file is
 // written atomically, but a crash between files can leave files of two
-// saves under one prefix; callers that overwrite checkpoints should save to
-// a new prefix and then record it, as package experiment does. Save returns
+// saves under one prefix. Callers that overwrite checkpoints should
+// therefore save to a new prefix and then record it, as package experiment
+// does. Save returns
 // an error wrapping ErrNonFinite, and writes nothing, when a parameter is
 // NaN or ±Inf.
 func (t *Trainer) Save(prefix string) error {

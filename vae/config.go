@@ -103,8 +103,8 @@ func ParseRegularizer(name string) (Regularizer, error) {
 	return 0, fmt.Errorf("%w: regularizer %q: valid values are %s", ErrInvalidConfig, name, strings.Join(regularizerNames[:], ", "))
 }
 
-// Placement says which map the regulariser acts on. The zero value is
-// OnDecoder.
+// Placement selects the map that the regulariser acts on. The zero value
+// is OnDecoder.
 type Placement int
 
 const (
@@ -367,6 +367,7 @@ func (c *Config) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
+
 	obj, err := ParseObjective(j.Objective)
 	if err != nil {
 		return err
@@ -387,6 +388,7 @@ func (c *Config) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
+
 	*c = Config{
 		Latent: j.Latent, SmallKernels: j.SmallKernels,
 		Objective: obj, Beta: j.Beta,

@@ -14,9 +14,9 @@ import (
 const evalBatch = 64
 
 // Encode writes the posterior means and log-variances of the n images in
-// images (NHWC, [n, h, w, c], values in [0, 1]) into mean and logVar
-// ([n, latent] each; logVar may be nil). It uses the trainer's evaluation
-// tape, so it does not disturb training, and panics if a slice has the
+// images (NHWC, [n, h, w, c], values in [0, 1]) into mean and logVar, both
+// [n, latent]. logVar may be nil. Encode runs on the trainer's evaluation
+// tape, so it does not disturb training. It panics if a slice has the
 // wrong length.
 func (t *Trainer) Encode(images []float32, n int, mean, logVar []float32) {
 	a := t.model.Arch
@@ -121,9 +121,9 @@ type Traversal struct {
 }
 
 // Traverse decodes the posterior mean of base (one image, [h, w, c]) with
-// each latent dimension in turn replaced by each of values, and orders the
+// each latent dimension in turn replaced by each of values. It orders the
 // rows by the dimensions' mean KL over the n images klImages, largest
-// first, as disentanglement_lib's visualisations do.
+// first.
 func (t *Trainer) Traverse(base []float32, klImages []float32, n int, values []float32) *Traversal {
 	d := t.cfg.Latent
 	kl := t.LatentKL(klImages, n)

@@ -9,7 +9,8 @@ import (
 	"github.com/gromov-monge/gmg/tensor"
 )
 
-// recorded is what the objective leaves on the tape for the rest of a step.
+// recorded holds the nodes of a step's objective that the rest of the step
+// uses.
 type recorded struct {
 	total *autodiff.Var
 	// z is the batch of latent samples, [n, latent].

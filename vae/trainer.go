@@ -36,13 +36,13 @@ type Term struct {
 type Stats struct {
 	// Step is the number of steps finished, this one included.
 	Step int64
-	// Terms lists the step's loss terms, each averaged over the batch:
-	// "loss" (the total that training minimises), "reconstruction", "kl",
-	// then the objective's own terms ("tc" for BetaTCVAE and FactorVAE,
-	// "capacity" in nats for AnnealedVAE, "dip" for DIP-VAE,
-	// "discriminator" for FactorVAE's discriminator loss) and the value of
-	// the regulariser R before λ ("dst" or "gmg"). The slice is reused by the
-	// next Step.
+	// Terms lists the step's loss terms, each averaged over the batch.
+	// They are "loss" (the total that training minimises),
+	// "reconstruction", "kl", then the objective's own terms: "tc" for
+	// BetaTCVAE and FactorVAE, "capacity" in nats for AnnealedVAE, "dip"
+	// for DIP-VAE. The value of the regulariser R before λ ("dst" or "gmg")
+	// follows, and FactorVAE's discriminator loss ("discriminator") comes
+	// last. The next Step reuses the slice.
 	Terms []Term
 }
 
@@ -173,10 +173,10 @@ func (t *Trainer) Dataset() data.Dataset { return t.dataset }
 func (t *Trainer) Steps() int64 { return t.step }
 
 // Step takes one training step and returns its loss terms. A term that is
-// NaN or ±Inf stops the step before any parameter changes and returns an
-// error wrapping ErrNonFinite that names the step and the term; the trainer
-// must not be stepped again then. A failed solve of the regulariser or a
-// failed dataset read is returned as an error too.
+// NaN or ±Inf stops the step before any parameter changes, with an error
+// that wraps ErrNonFinite and names the step and the term. A failed solve of
+// the regulariser or a failed dataset read is returned as an error too. The
+// trainer must not be stepped again after an error.
 func (t *Trainer) Step() (Stats, error) {
 	next := t.step + 1
 	if err := t.sampleBatch(); err != nil {

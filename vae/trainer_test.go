@@ -117,10 +117,10 @@ func TestTrainObjectivesAndPlacements(t *testing.T) {
 					r, _ := st.Value("reconstruction")
 					recon = append(recon, r)
 				}
-				// Averages over 8 steps smooth the batch-to-batch noise; the
+				// Averages over 8 steps smooth the batch-to-batch noise. The
 				// reconstruction of 16×16 squares drops by more than half in
-				// 24 steps at this learning rate, so a fall of 10% is a
-				// safe margin for every objective.
+				// 24 steps at this learning rate, so a fall of 10% is a safe
+				// margin for every objective.
 				first, last := mean(recon[:8]), mean(recon[len(recon)-8:])
 				if !(last < 0.9*first) {
 					t.Errorf("reconstruction went from %.2f to %.2f (means of 8 steps)", first, last)

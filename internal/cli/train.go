@@ -553,6 +553,7 @@ func runEvalRun(e *env, args []string) error {
 	if *dir == "" {
 		return usagef("missing --run: give the directory of a run written by gmg train")
 	}
+
 	blas, err := tensor.DefaultBLAS()
 	if err != nil {
 		return err
@@ -564,6 +565,7 @@ func runEvalRun(e *env, args []string) error {
 	if run.LastCheckpoint() < 0 {
 		return fmt.Errorf("%s has no checkpoint yet: train it first with 'gmg train --resume %s'", *dir, *dir)
 	}
+
 	cfg, err := evalCounts(run.Config.Eval)
 	if err != nil {
 		return err

@@ -65,7 +65,7 @@ func TestTrainRejectsInvalidFlags(t *testing.T) {
 
 func TestTrainEvalTraverse(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	args := append([]string{"train", "--out", dir, "--model", "beta-tcvae", "--beta", "4"}, tinyTrain...)
+	args := append([]string{"train", "--out", dir, "--model", "beta-tcvae", "--beta", "4", "--eval-every", "3"}, tinyTrain...)
 	status, stdout, stderr := runCommand(t, args...)
 	if status != 0 {
 		t.Fatalf("train: status %d, stderr %s", status, stderr)
@@ -80,7 +80,8 @@ func TestTrainEvalTraverse(t *testing.T) {
 		t.Errorf("stderr lacks the JSON log line of step 6:\n%s", stderr)
 	}
 	for _, f := range []string{experiment.ConfigFile, experiment.LogFile, experiment.MetricsFile, experiment.SummaryFile,
-		experiment.LossFigure, experiment.ReconstructionsFigure, experiment.TraversalFigure} {
+		experiment.LossFigure, experiment.ReconstructionsFigure, experiment.TraversalFigure,
+		filepath.Join(experiment.EvalDir, "step-000000003.json")} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("run directory: %v", err)
 		}

@@ -1,0 +1,198 @@
+// Command train measures the speed of full training steps of gmg's VAE
+// trainer (data sampling, forward, regulariser, backward, Adam; batch 64,
+// 64×64 images) for β-VAE without a regulariser, with DST and with GMG on
+// the decoder (cosine cost, λ = 1, ε₀ = 0.01), and compares the plain β-VAE
+// with PyTorch's step in the same run.
+//
+// Each round times every configuration for -steps steps and then runs the
+// PyTorch anchor script (2 threads, OPENBLAS_NUM_THREADS=1) for the same
+// number of steps with the dataset's channel count, so gmg and the anchor
+// alternate. It prints every round, then per configuration the median
+// steps/s, the heap allocations per step, the regulariser's overhead per
+// step relative to the plain β-VAE, and the median ratio of gmg's images/s
+// to PyTorch's. The anchor times a fixed batch without data sampling, so
+// the ratio slightly favours PyTorch.
+//
+// Usage:
+//
+//	go run ./bench/train [-datasets dsprites,shapes3d] [-rounds 5] [-steps 10]
+//
+// The anchor is ../shared/anchors/torch_vae_step.py, run with
+// /usr/bin/python3 (Debian's, with python3-torch); -anchor "" times gmg only.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gromov-monge/gmg/data"
+	"github.com/gromov-monge/gmg/tensor"
+	"github.com/gromov-monge/gmg/vae"
+)
+
+const batch = 64
+
+func main() {
+	datasets := flag.String("datasets", "dsprites,shapes3d", "comma-separated procedural datasets")
+	rounds := flag.Int("rounds", 5, "number of alternating rounds")
+	steps := flag.Int("steps", 10, "timed steps per round and configuration")
+	warmup := flag.Int("warmup", 5, "untimed steps of each configuration before the first round")
+	anchor := flag.String("anchor", "../shared/anchors/torch_vae_step.py", "PyTorch anchor script; empty to time gmg only")
+	python := flag.String("python", "/usr/bin/python3", "Python interpreter that has torch")
+	flag.Parse()
+	if err := run(strings.Split(*datasets, ","), *rounds, *steps, *warmup, *anchor, *python); err != nil {
+		fmt.Fprintln(os.Stderr, "train:", err)
+		os.Exit(1)
+	}
+}
+
+// config is one timed configuration and its measurements.
+type config struct {
+	name    string
+	trainer *vae.Trainer
+	rates   []float64 // steps/s per round
+	allocs  float64   // heap allocations per step, last round
+}
+
+func run(datasets []string, rounds, steps, warmup int, anchor, python string) error {
+	if rounds < 1 || steps < 1 {
+		return fmt.Errorf("-rounds %d and -steps %d must be at least 1", rounds, steps)
+	}
+	blas, err := tensor.DefaultBLAS()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("gmg BLAS %s (%s), workers %d, GOMAXPROCS %d, batch %d, %d steps per round, %d rounds\n",
+		blas.Name(), blas.Core(), tensor.Workers(), runtime.GOMAXPROCS(0), batch, steps, rounds)
+
+	for _, name := range datasets {
+		d, err := data.Open(strings.TrimSpace(name), "")
+		if err != nil {
+			return err
+		}
+		if err := warmDataset(d); err != nil {
+			return err
+		}
+		var configs []*config
+		for _, reg := range []vae.Regularizer{vae.NoRegularizer, vae.DST, vae.GMG} {
+			cfg := vae.DefaultConfig()
+			cfg.Regularizer = reg
+			tr, err := vae.NewTrainer(cfg, d, blas)
+			if err != nil {
+				return err
+			}
+			for range warmup {
+				if _, err := tr.Step(); err != nil {
+					return err
+				}
+			}
+			configs = append(configs, &config{name: "beta-vae+" + reg.String(), trainer: tr})
+		}
+
+		var torchRates []float64
+		for r := range rounds {
+			line := fmt.Sprintf("%s round %d:", d.Name(), r+1)
+			for _, c := range configs {
+				rate, allocs, err := timeSteps(c.trainer, steps)
+				if err != nil {
+					return err
+				}
+				c.rates = append(c.rates, rate)
+				c.allocs = allocs
+				line += fmt.Sprintf(" %s %.2f steps/s,", c.name, rate)
+			}
+			if anchor != "" {
+				t, err := torchRate(python, anchor, steps, d.ImageShape().Channels)
+				if err != nil {
+					return err
+				}
+				torchRates = append(torchRates, t)
+				line += fmt.Sprintf(" torch %.1f images/s", t)
+			}
+			fmt.Println(strings.TrimSuffix(line, ","))
+		}
+
+		plain := median(configs[0].rates)
+		for i, c := range configs {
+			rate := median(c.rates)
+			summary := fmt.Sprintf("%s %s: median %.2f steps/s (%.0f images/s), %.0f allocations per step", d.Name(), c.name, rate, rate*batch, c.allocs)
+			if i > 0 {
+				summary += fmt.Sprintf(", overhead %.1f ms per step over beta-vae+none", 1e3*(1/rate-1/plain))
+			}
+			fmt.Println(summary)
+		}
+		if len(torchRates) > 0 {
+			ratios := make([]float64, len(torchRates))
+			for i, t := range torchRates {
+				ratios[i] = configs[0].rates[i] * batch / t
+			}
+			fmt.Printf("%s: torch median %.1f images/s; beta-vae+none / torch images/s, median of rounds %.2f\n",
+				d.Name(), median(torchRates), median(ratios))
+		}
+	}
+	return nil
+}
+
+// warmDataset renders one image of every factor row once, a few thousand
+// images, so that generators that cache per-geometry renders (Shapes3D)
+// run at their steady-state speed.
+func warmDataset(d data.Dataset) error {
+	rng := rand.New(rand.NewPCG(0, 0))
+	sizes := data.Sizes(d)
+	const n = 2048
+	factors := data.SampleFactors(sizes, n, rng)
+	return d.Observe(factors, rng, make([]float32, n*d.ImageShape().Len()))
+}
+
+// timeSteps runs n steps and returns the steps/s of the median step, as the
+// anchor reports its median, and the heap allocations per step.
+func timeSteps(tr *vae.Trainer, n int) (rate, allocs float64, err error) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	durations := make([]float64, n)
+	for i := range n {
+		start := time.Now()
+		if _, err := tr.Step(); err != nil {
+			return 0, 0, err
+		}
+		durations[i] = time.Since(start).Seconds()
+	}
+	runtime.ReadMemStats(&after)
+	return 1 / median(durations), float64(after.Mallocs-before.Mallocs) / float64(n), nil
+}
+
+// torchRate runs the anchor with 2 threads and returns its images/s.
+func torchRate(python, script string, steps, channels int) (float64, error) {
+	cmd := exec.Command(python, script, "2", strconv.Itoa(steps), strconv.Itoa(channels), strconv.Itoa(batch))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, fmt.Errorf("anchor %s failed: %w", script, err)
+	}
+	var res struct {
+		ImagesPerS float64 `json:"images_per_s"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil || res.ImagesPerS <= 0 {
+		return 0, fmt.Errorf("anchor %s printed %q, expected a JSON line with images_per_s", script, out)
+	}
+	return res.ImagesPerS, nil
+}
+
+func median(x []float64) float64 {
+	s := slices.Clone(x)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
