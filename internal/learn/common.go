@@ -52,7 +52,8 @@ func encodeLabels(y []int) (classes, encoded []int) {
 }
 
 // argmaxRows returns, for each of the n rows of the [n, k] matrix scores, the
-// label of its largest entry; the first of equal maxima wins, as numpy.argmax.
+// label of its largest entry. The first of equal maxima wins, as in
+// numpy.argmax.
 func argmaxRows(scores []float64, n, k int, labels []int) []int {
 	out := make([]int, n)
 	for i := range n {
