@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -33,8 +34,8 @@ var (
 // panel shows the raw values and their centred running mean over about a
 // twentieth of the points, which makes the trend of noisy minibatch losses
 // visible. Terms of very different scales stay readable because every panel
-// has its own y range, logarithmic for positive values that span a factor
-// of 20 or more.
+// has its own y range. The range is logarithmic for positive values that
+// span a factor of 20 or more with most values in the lowest tenth.
 type LossCurves struct {
 	// Title is drawn above the first panel; empty draws none.
 	Title string
@@ -134,9 +135,9 @@ func (c LossCurves) panel(s Series, first, last bool) (*plot.Plot, error) {
 	}
 	p.Y.Label.Text = s.Name
 	p.Add(plotter.NewGrid())
-	if lo, hi := yRange(raw); lo > 0 && hi >= 20*lo {
-		// A loss that falls by orders of magnitude would hide its late
-		// progress on a linear axis.
+	if lo, hi := yRange(raw); lo > 0 && hi >= 20*lo && medianY(raw) < lo+0.1*(hi-lo) {
+		// A loss that falls by orders of magnitude and then stays low would
+		// hide its late progress at the bottom of a linear axis.
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
@@ -172,6 +173,16 @@ func runningMean(xy plotter.XYs, half int) plotter.XYs {
 		out[i] = plotter.XY{X: xy[i].X, Y: s / float64(hi-lo)}
 	}
 	return out
+}
+
+// medianY returns the median y.
+func medianY(xy plotter.XYs) float64 {
+	ys := make([]float64, len(xy))
+	for i, p := range xy {
+		ys[i] = p.Y
+	}
+	slices.Sort(ys)
+	return ys[len(ys)/2]
 }
 
 // yRange returns the smallest and largest y.
