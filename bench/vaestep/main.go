@@ -14,7 +14,8 @@
 //
 // The anchor is ../shared/anchors/torch_vae_step.py, run with /usr/bin/python3
 // (Debian's, with python3-torch installed); -anchor and -python change them.
-// With -anchor "" only gmg is timed.
+// With -anchor "" only gmg is timed. The anchor inherits the environment, so
+// OPENBLAS_CORETYPE, which selects OpenBLAS's kernels, is the same for both.
 package main
 
 import (
@@ -77,8 +78,12 @@ func run(channelsFlag string, rounds, steps int, anchor, python, mode string) er
 		}
 		channels = append(channels, c)
 	}
-	fmt.Printf("gmg BLAS %s (%s), mode %s, workers %d, GOMAXPROCS %d, batch %d, %d steps per round, load average %s\n",
-		blas.Name(), blas.Core(), mode, tensor.Workers(), runtime.GOMAXPROCS(0), batch, steps, loadAverage())
+	coreType, set := os.LookupEnv("OPENBLAS_CORETYPE")
+	if !set {
+		coreType = "unset"
+	}
+	fmt.Printf("gmg BLAS %s (%s, OPENBLAS_CORETYPE %s), mode %s, workers %d, GOMAXPROCS %d, batch %d, %d steps per round, load average %s\n",
+		blas.Name(), blas.Core(), coreType, mode, tensor.Workers(), runtime.GOMAXPROCS(0), batch, steps, loadAverage())
 	defer func() { fmt.Printf("load average at the end %s\n", loadAverage()) }()
 
 	for _, c := range channels {
