@@ -296,8 +296,8 @@ func TestFastExpAndLog1p(t *testing.T) {
 		}
 		e := float32(math.Exp(x))
 		got, want = float64(log1pUnit(e)), math.Log1p(float64(e))
-		// Subnormal e (below e^−87.3) lose relative precision in u = e/(2+e);
-		// expNegative never returns them.
+		// Subnormal e (below e^−87.3) have less than float32's relative
+		// precision to start with; expNegative never returns them.
 		if e >= 0x1p-126 && math.Abs(got-want) > 2.5e-7*want {
 			t.Fatalf("log1pUnit(%g) = %g, want %g", e, got, want)
 		}

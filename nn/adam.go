@@ -63,8 +63,9 @@ func (a *Adam) Step() {
 	eps := float32(a.Epsilon)
 	tensor.Parallel(len(a.params), func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
-			p, g := a.params[i].Value.Data(), a.params[i].Grad.Data()
-			m, v := a.m[i].Data(), a.v[i].Data()
+			p := a.params[i].Value.Data()
+			g := a.params[i].Grad.Data()[:len(p)]
+			m, v := a.m[i].Data()[:len(p)], a.v[i].Data()[:len(p)]
 			for j := range p {
 				gj := g[j]
 				// Fused multiply-adds reproduce PyTorch 1.13's CPU bits, which
