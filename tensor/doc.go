@@ -16,6 +16,9 @@
 // back to gonum's pure-Go BLAS when the library is absent. The environment
 // variable GMG_BLAS forces one backend: GMG_BLAS=openblas or GMG_BLAS=go. A
 // forced backend that cannot be loaded is an error that names the library.
+// OpenBLAS picks its kernels from the CPU unless the environment variable
+// OPENBLAS_CORETYPE names a core (for example Haswell, which limits it to
+// AVX2); BLAS.Core reports the choice, and gmg version prints it.
 //
 // OpenBLAS is set to one thread when it is loaded. gmg parallelises around BLAS
 // calls itself (Parallel, ParallelGemm), each worker calling a single-threaded
