@@ -127,6 +127,7 @@ func (o *openBLAS) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []fl
 	if m > 1<<31-1 || n > 1<<31-1 || k > 1<<31-1 || lda > 1<<31-1 || ldb > 1<<31-1 || ldc > 1<<31-1 {
 		panic(fmt.Sprintf("tensor: Sgemm sizes m=%d n=%d k=%d exceed OpenBLAS's 32-bit integers", m, n, k))
 	}
+
 	g := o.args.Get().(*gemmArgs)
 	// Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ, so the
 	// operands swap places and keep their own transpose flags.
@@ -140,6 +141,7 @@ func (o *openBLAS) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []fl
 	g.m, g.n, g.k = int32(n), int32(m), int32(k)
 	g.lda, g.ldb, g.ldc = int32(ldb), int32(lda), int32(ldc)
 	g.alpha, g.beta = alpha, beta
+
 	g.argv = [13]uintptr{
 		uintptr(unsafe.Pointer(&g.transA)), uintptr(unsafe.Pointer(&g.transB)),
 		uintptr(unsafe.Pointer(&g.m)), uintptr(unsafe.Pointer(&g.n)), uintptr(unsafe.Pointer(&g.k)),
