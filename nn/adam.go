@@ -52,7 +52,8 @@ func (a *Adam) Steps() int64 { return a.step }
 // Params returns the parameters the optimiser updates.
 func (a *Adam) Params() []*Param { return a.params }
 
-// Step updates every parameter from its Grad.
+// Step updates every parameter from its Grad. Parameters are handed to the
+// workers one at a time; each element's update does not depend on the others.
 func (a *Adam) Step() {
 	a.step++
 	t := float64(a.step)
@@ -61,20 +62,18 @@ func (a *Adam) Step() {
 	b1, b2 := float32(a.Beta1), float32(a.Beta2)
 	c1, c2 := float32(1-a.Beta1), float32(1-a.Beta2)
 	eps := float32(a.Epsilon)
-	tensor.Parallel(len(a.params), func(_, lo, hi int) {
-		for i := lo; i < hi; i++ {
-			p := a.params[i].Value.Data()
-			g := a.params[i].Grad.Data()[:len(p)]
-			m, v := a.m[i].Data()[:len(p)], a.v[i].Data()[:len(p)]
-			for j := range p {
-				gj := g[j]
-				// Fused multiply-adds reproduce PyTorch 1.13's CPU bits, which
-				// plain float32 arithmetic misses by one ulp.
-				m[j] = fma32(c1, gj, m[j]*b1)
-				v[j] = fma32(c2*gj, gj, v[j]*b2)
-				denom := float32(math.Sqrt(float64(v[j])))/bc2Sqrt + eps
-				p[j] += -stepSize * m[j] / denom
-			}
+	tensor.ParallelTasks(len(a.params), func(_, i int) {
+		p := a.params[i].Value.Data()
+		g := a.params[i].Grad.Data()[:len(p)]
+		m, v := a.m[i].Data()[:len(p)], a.v[i].Data()[:len(p)]
+		for j := range p {
+			gj := g[j]
+			// Fused multiply-adds reproduce PyTorch 1.13's CPU bits, which
+			// plain float32 arithmetic misses by one ulp.
+			m[j] = fma32(c1, gj, m[j]*b1)
+			v[j] = fma32(c2*gj, gj, v[j]*b2)
+			denom := float32(math.Sqrt(float64(v[j])))/bc2Sqrt + eps
+			p[j] += -stepSize * m[j] / denom
 		}
 	})
 }
