@@ -4,7 +4,9 @@
 //
 // Layers record their operations on an autodiff.Tape; their weights follow
 // autodiff's layouts (Linear [in, out], Conv2D [kh, kw, cin, cout],
-// ConvTranspose2D [kh, kw, cout, cin]) and images are NHWC.
+// ConvTranspose2D [kh, kw, cout, cin]) and images are NHWC. DataParallel
+// runs shards of a batch on their own tapes and adds their gradients in
+// shard order.
 //
 // # Checkpoints
 //
