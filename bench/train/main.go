@@ -7,10 +7,10 @@
 // Each round times every configuration for -steps steps and then runs the
 // PyTorch anchor script (2 threads, OPENBLAS_NUM_THREADS=1) for the same
 // number of steps with the dataset's channel count, so gmg and the anchor
-// alternate. It prints every round, then per configuration the median
-// steps/s, the heap allocations per step, the regulariser's overhead per
-// step relative to the plain β-VAE in the same round, and the median over
-// rounds of the ratio of gmg's images/s to PyTorch's. The anchor times a fixed batch without data sampling, so
+// alternate. It prints every round. Then, per configuration, it prints the
+// median steps/s, the heap allocations per step and the regulariser's
+// overhead per step relative to the plain β-VAE in the same round. Last
+// comes the median over rounds of the ratio of gmg's images/s to PyTorch's. The anchor times a fixed batch without data sampling, so
 // the ratio slightly favours PyTorch.
 //
 // Usage:

@@ -28,9 +28,11 @@ func init() {
 
 // defaultSteps is the step budget of gmg train without --steps. With the
 // default model (β-VAE + GMG on the decoder, batch 64, dSprites) and the
-// quick evaluation it makes the whole command take about ten minutes on two
-// cores with OpenBLAS.
-const defaultSteps = 2000
+// quick evaluation, the whole command took 6 min 14 s on a 2-core AMD EPYC
+// with OpenBLAS at load average 2: 340 s of training at 14.7 steps/s and
+// 34 s of evaluation. Other jobs on the cores slow it down about in
+// proportion: at load average 9 the steps ran at 3.6 steps/s.
+const defaultSteps = 5000
 
 const trainDescription = `
 Train the convolutional VAE of disentanglement_lib (Locatello et al. 2019) on a
