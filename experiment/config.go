@@ -90,6 +90,35 @@ func QuickEval() EvalConfig {
 	}
 }
 
+// Counts describes the sample counts of the metrics in e.Metrics, e.g.
+// "5000 training and 2500 test points for the code metrics, 500 training
+// and 250 evaluation points for BetaVAE".
+func (e EvalConfig) Counts() string {
+	var code, betaVAE, factorVAE bool
+	for _, m := range e.Metrics {
+		switch m {
+		case metrics.BetaVAEMetric:
+			betaVAE = true
+		case metrics.FactorVAEMetric:
+			factorVAE = true
+		default:
+			code = true
+		}
+	}
+	var parts []string
+	if code {
+		parts = append(parts, fmt.Sprintf("%d training and %d test points for the code metrics", e.NumTrain, e.NumTest))
+	}
+	if betaVAE {
+		parts = append(parts, fmt.Sprintf("%d training and %d evaluation points for BetaVAE", e.BetaVAETrain, e.BetaVAEEval))
+	}
+	if factorVAE {
+		parts = append(parts, fmt.Sprintf("%d training and %d evaluation votes and %d variance images for FactorVAE",
+			e.FactorVAETrain, e.FactorVAEEval, e.FactorVAEVariance))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Reduced reports whether any count is below FullEval's.
 func (e EvalConfig) Reduced() bool {
 	f := FullEval()

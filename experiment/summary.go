@@ -48,9 +48,7 @@ func (r *Run) WriteSummary(ev *Evaluation) error {
 
 	if ev != nil {
 		fmt.Fprintf(&b, "\n## Scores at step %d\n\n", ev.Step)
-		e := ev.Eval
-		fmt.Fprintf(&b, "Encoder means, %d training and %d test points for the code metrics, BetaVAE %d/%d points, FactorVAE %d/%d votes and %d images for its variances; evaluation took %.0f s.",
-			e.NumTrain, e.NumTest, e.BetaVAETrain, e.BetaVAEEval, e.FactorVAETrain, e.FactorVAEEval, e.FactorVAEVariance, ev.Seconds)
+		fmt.Fprintf(&b, "Scores of the encoder means from %s. The evaluation took %.0f s.", ev.Eval.Counts(), ev.Seconds)
 		if ev.Reduced {
 			b.WriteString(" These counts are below disentanglement_lib's (10,000 and 5,000 each, 10,000 images), so the scores are noisier estimates.")
 		}
