@@ -89,53 +89,6 @@ func ReadEvaluation(dir string) (*Evaluation, error) {
 	return &ev, nil
 }
 
-// Score is one headline number of an evaluation.
-type Score struct {
-	// Metric is the metric's name as metrics.Metric spells it, Name the
-	// number's name in disentanglement_lib's result files.
-	Metric, Name string
-	Value        float64
-}
-
-// Headline lists the headline number of every computed metric, in
-// evaluation order: the evaluation accuracies of BetaVAE and FactorVAE,
-// MIG, SAP, DCI's disentanglement, completeness and informativeness,
-// modularity and explicitness, the unsupervised scores and IRS.
-func Headline(s *metrics.Scores) []Score {
-	var rows []Score
-	add := func(metric, name string, v float64) { rows = append(rows, Score{metric, name, v}) }
-	if s.BetaVAE != nil {
-		add("beta_vae", "eval_accuracy", s.BetaVAE.EvalAccuracy)
-	}
-	if s.FactorVAE != nil {
-		add("factor_vae", "eval_accuracy", s.FactorVAE.EvalAccuracy)
-	}
-	if s.MIG != nil {
-		add("mig", "discrete_mig", s.MIG.Score)
-	}
-	if s.SAP != nil {
-		add("sap", "SAP_score", s.SAP.Score)
-	}
-	if s.DCI != nil {
-		add("dci", "disentanglement", s.DCI.Disentanglement)
-		add("dci", "completeness", s.DCI.Completeness)
-		add("dci", "informativeness_test", s.DCI.InformativenessTest)
-	}
-	if s.Modularity != nil {
-		add("modularity", "modularity_score", s.Modularity.Modularity)
-		add("modularity", "explicitness_score_test", s.Modularity.ExplicitnessTest)
-	}
-	if s.Unsupervised != nil {
-		add("unsupervised", "gaussian_total_correlation", s.Unsupervised.GaussianTotalCorrelation)
-		add("unsupervised", "gaussian_wasserstein_correlation_norm", s.Unsupervised.GaussianWassersteinCorrelationNorm)
-		add("unsupervised", "mutual_info_score", s.Unsupervised.MutualInfoScore)
-	}
-	if s.IRS != nil {
-		add("irs", "IRS", s.IRS.Score)
-	}
-	return rows
-}
-
 // TraversalValues are the latent values of the traversal figure: ten
 // points from −2 to 2, two standard deviations of the prior either side.
 var TraversalValues = []float32{-2, -1.5555556, -1.1111112, -0.6666667, -0.22222222, 0.22222222, 0.6666667, 1.1111112, 1.5555556, 2}

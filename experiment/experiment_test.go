@@ -253,7 +253,7 @@ func TestEvaluateWritesResults(t *testing.T) {
 	if len(seen) != len(metrics.AllMetrics()) || !ev.Reduced || ev.Step != 5 {
 		t.Errorf("progress for %v, reduced %v, step %d", seen, ev.Reduced, ev.Step)
 	}
-	if got := len(Headline(ev.Scores)); got != 13 {
+	if got := len(ev.Scores.HeadlineValues()); got != 13 {
 		t.Errorf("%d headline scores, want 13", got)
 	}
 	if _, err := r.SaveEvaluation(ev, true); err != nil {

@@ -53,7 +53,7 @@ func (r *Run) WriteSummary(ev *Evaluation) error {
 			b.WriteString(" These counts are below disentanglement_lib's (10,000 and 5,000 each, 10,000 images), so the scores are noisier estimates.")
 		}
 		b.WriteString("\n\n| metric | score | value |\n|---|---|---|\n")
-		for _, s := range Headline(ev.Scores) {
+		for _, s := range ev.Scores.HeadlineValues() {
 			fmt.Fprintf(&b, "| %s | %s | %.4f |\n", s.Metric, s.Name, s.Value)
 		}
 	}

@@ -130,8 +130,8 @@ func runEval(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%d training rows, %d test rows, %d codes, %d factors\n",
 		f.cfg.NumTrain, f.cfg.NumTest, sample.NumCodes(), sample.NumFactors())
-	for _, row := range summaryRows(scores) {
-		fmt.Fprintf(e.stdout, "%-13s %-38s %.6f\n", row.metric, row.name, row.value)
+	for _, row := range scores.Values() {
+		fmt.Fprintf(e.stdout, "%-13s %-38s %.6f\n", row.Metric, row.Name, row.Value)
 	}
 	return nil
 }
@@ -185,44 +185,4 @@ func readCodesAndFactors(codesPath, factorsPath string) (*metrics.Sample, error)
 		return nil, fmt.Errorf("%s: %w", codesPath, err)
 	}
 	return sample, nil
-}
-
-// summaryRow is one line of the text output.
-type summaryRow struct {
-	metric, name string
-	value        float64
-}
-
-// summaryRows lists the headline numbers of each computed metric, named as
-// in disentanglement_lib's result files.
-func summaryRows(s *metrics.Scores) []summaryRow {
-	var rows []summaryRow
-	add := func(metric, name string, v float64) { rows = append(rows, summaryRow{metric, name, v}) }
-	if s.MIG != nil {
-		add("mig", "discrete_mig", s.MIG.Score)
-	}
-	if s.SAP != nil {
-		add("sap", "SAP_score", s.SAP.Score)
-	}
-	if s.DCI != nil {
-		add("dci", "disentanglement", s.DCI.Disentanglement)
-		add("dci", "completeness", s.DCI.Completeness)
-		add("dci", "informativeness_train", s.DCI.InformativenessTrain)
-		add("dci", "informativeness_test", s.DCI.InformativenessTest)
-	}
-	if s.Modularity != nil {
-		add("modularity", "modularity_score", s.Modularity.Modularity)
-		add("modularity", "explicitness_score_train", s.Modularity.ExplicitnessTrain)
-		add("modularity", "explicitness_score_test", s.Modularity.ExplicitnessTest)
-	}
-	if s.Unsupervised != nil {
-		add("unsupervised", "gaussian_total_correlation", s.Unsupervised.GaussianTotalCorrelation)
-		add("unsupervised", "gaussian_wasserstein_correlation", s.Unsupervised.GaussianWassersteinCorrelation)
-		add("unsupervised", "gaussian_wasserstein_correlation_norm", s.Unsupervised.GaussianWassersteinCorrelationNorm)
-		add("unsupervised", "mutual_info_score", s.Unsupervised.MutualInfoScore)
-	}
-	if s.IRS != nil {
-		add("irs", "IRS", s.IRS.Score)
-	}
-	return rows
 }

@@ -510,7 +510,7 @@ func printRunResult(e *env, run *experiment.Run, ev *experiment.Evaluation, asJS
 	if ev.Reduced {
 		fmt.Fprintf(w, "  (reduced sample counts, so noisier estimates; --full-eval uses disentanglement_lib's 10,000 and 5,000)\n")
 	}
-	for _, s := range experiment.Headline(ev.Scores) {
+	for _, s := range ev.Scores.HeadlineValues() {
 		fmt.Fprintf(w, "  %-13s %-38s %.4f\n", s.Metric, s.Name, s.Value)
 	}
 	fmt.Fprintf(w, "wrote %s\n", strings.Join([]string{
