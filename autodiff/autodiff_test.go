@@ -102,6 +102,10 @@ func TestConvMatchesNestedLoops(t *testing.T) {
 		{"3x3 s1 same odd", 2, 7, 5, 2, 3, 3, 4, 1, Padding{Same: true}, 1, 1, 7, 5, 7, 5, 1, 1},
 		{"3x2 s3 explicit", 2, 11, 9, 1, 3, 2, 3, 3, Padding{Top: 2, Bottom: 1, Left: 0, Right: 1}, 2, 0, 4, 3, 30, 25, 2, 0},
 		{"valid 5x5", 1, 9, 7, 4, 5, 5, 2, 1, Padding{}, 0, 0, 5, 3, 13, 11, 0, 0},
+		{"4x4 s2 same one channel", 2, 6, 10, 1, 4, 4, 3, 2, Padding{Same: true}, 1, 1, 3, 5, 12, 20, 1, 1},
+		{"4x4 s2 same to one channel", 2, 5, 3, 2, 4, 4, 1, 2, Padding{Same: true}, 1, 1, 3, 2, 10, 6, 1, 1},
+		// Padding wider than the kernel: some windows miss the image entirely.
+		{"2x2 s1 wide padding", 1, 9, 10, 2, 2, 2, 3, 1, Padding{Top: 3, Bottom: 3, Left: 4, Right: 3}, 3, 4, 14, 16, 4, 4, 3, 4},
 	}
 	for _, c := range cases {
 		x := randn(rng, c.n, c.h, c.w, c.c)

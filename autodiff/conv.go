@@ -61,95 +61,130 @@ func samePadding(in, out, k, s int) (before, after int) {
 // between im2col and the GEMM that reads it.
 const colBudget = 1 << 17
 
-// im2col writes the patch matrix of one image: row py·pw+px holds the kh×kw×ic
-// window at that kernel position, with zeros where it leaves the image.
-func (s *convSpec) im2col(img, col []float32) {
-	k, rowLen := s.k(), s.kw*s.ic
-	for py := range s.ph {
-		for px := range s.pw {
-			row := col[(py*s.pw+px)*k : (py*s.pw+px+1)*k]
-			ix0 := px*s.stride - s.padLeft
-			kx0, kx1 := max(0, -ix0), min(s.kw, s.iw-ix0)
-			for ky := range s.kh {
-				dst := row[ky*rowLen : (ky+1)*rowLen]
-				iy := py*s.stride - s.padTop + ky
-				if iy < 0 || iy >= s.ih || kx1 <= kx0 {
-					clear(dst)
-					continue
-				}
-				clear(dst[:kx0*s.ic])
-				base := (iy*s.iw + ix0) * s.ic
-				copyShort(dst[kx0*s.ic:kx1*s.ic], img[base+kx0*s.ic:base+kx1*s.ic])
-				clear(dst[kx1*s.ic:])
-			}
-		}
+// interior returns the range [lo, hi) of patch columns px whose kernel
+// window lies horizontally inside the image. There im2col and col2im move
+// whole runs of kw·ic values without clipping them.
+func (s *convSpec) interior() (lo, hi int) {
+	lo = min((s.padLeft+s.stride-1)/s.stride, s.pw)
+	last := s.iw - s.kw + s.padLeft // the largest px·stride that fits
+	if last < 0 {
+		return lo, lo
 	}
+	return lo, max(lo, min(last/s.stride+1, s.pw))
 }
 
-// col2im adds a patch matrix back into one image, the adjoint of im2col.
-func (s *convSpec) col2im(col, img []float32) {
-	k, rowLen := s.k(), s.kw*s.ic
+// im2col writes the patch matrix of one image: row py·pw+px holds the kh×kw×ic
+// window at that kernel position, with zeros where it leaves the image. It
+// walks one image row (py, ky) at a time, so that the windows that need no
+// clipping form one loop with fixed strides.
+func (s *convSpec) im2col(img, col []float32) {
+	k, run, line := s.k(), s.kw*s.ic, s.iw*s.ic
+	lo, hi := s.interior()
+	step := s.stride * s.ic
 	for py := range s.ph {
-		for px := range s.pw {
-			row := col[(py*s.pw+px)*k : (py*s.pw+px+1)*k]
-			ix0 := px*s.stride - s.padLeft
-			kx0, kx1 := max(0, -ix0), min(s.kw, s.iw-ix0)
-			if kx1 <= kx0 {
+		for ky := range s.kh {
+			first := py*s.pw*k + ky*run // offset of (py, px = 0, ky) in col
+			iy := py*s.stride - s.padTop + ky
+			if iy < 0 || iy >= s.ih {
+				for px := range s.pw {
+					clear(col[first+px*k : first+px*k+run])
+				}
 				continue
 			}
-			for ky := range s.kh {
-				iy := py*s.stride - s.padTop + ky
-				if iy < 0 || iy >= s.ih {
-					continue
+			src := img[iy*line : (iy+1)*line]
+			for px := range lo {
+				s.clippedCopy(col[first+px*k:first+px*k+run], src, px)
+			}
+			for px := hi; px < s.pw; px++ {
+				s.clippedCopy(col[first+px*k:first+px*k+run], src, px)
+			}
+			d, i := first+lo*k, (lo*s.stride-s.padLeft)*s.ic
+			switch run {
+			case 4: // 4×4 kernel, one channel
+				for range hi - lo {
+					*(*[4]float32)(col[d:]) = *(*[4]float32)(src[i:])
+					d, i = d+k, i+step
 				}
-				src := row[ky*rowLen+kx0*s.ic : ky*rowLen+kx1*s.ic]
-				base := (iy*s.iw+ix0)*s.ic + kx0*s.ic
-				addTo(img[base:base+len(src)], src)
+			case 12: // 4×4 kernel, three channels
+				for range hi - lo {
+					*(*[12]float32)(col[d:]) = *(*[12]float32)(src[i:])
+					d, i = d+k, i+step
+				}
+			default:
+				for range hi - lo {
+					copyShort(col[d:d+run], src[i:i+run])
+					d, i = d+k, i+step
+				}
 			}
 		}
 	}
 }
 
-// fillRows sets every row of the [rows, len(row)] matrix y to row, or y to
-// zero when row is nil. A transposed convolution starts its output from the
-// bias this way, which saves a pass that adds it afterwards.
-func fillRows(y, row []float32) {
-	if row == nil {
-		clear(y)
+// clippedCopy writes the kw×ic run of window column px from the image row
+// src into dst, with zeros where the window leaves the row.
+func (s *convSpec) clippedCopy(dst, src []float32, px int) {
+	ix0 := px*s.stride - s.padLeft
+	kx0, kx1 := max(0, -ix0), min(s.kw, s.iw-ix0)
+	if kx1 <= kx0 {
+		clear(dst)
 		return
 	}
-	for r := 0; r+len(row) <= len(y); r += len(row) {
-		copyShort(y[r:r+len(row)], row)
+	clear(dst[:kx0*s.ic])
+	copyShort(dst[kx0*s.ic:kx1*s.ic], src[(ix0+kx0)*s.ic:(ix0+kx1)*s.ic])
+	clear(dst[kx1*s.ic:])
+}
+
+// col2im adds a patch matrix back into one image, the adjoint of im2col. For
+// each image pixel the contributions arrive in the order of their patch
+// rows, as in a loop over the patch matrix row by row.
+func (s *convSpec) col2im(col, img []float32) {
+	k, run, line := s.k(), s.kw*s.ic, s.iw*s.ic
+	lo, hi := s.interior()
+	step := s.stride * s.ic
+	for py := range s.ph {
+		for ky := range s.kh {
+			iy := py*s.stride - s.padTop + ky
+			if iy < 0 || iy >= s.ih {
+				continue
+			}
+			first := py*s.pw*k + ky*run
+			dst := img[iy*line : (iy+1)*line]
+			for px := range lo {
+				s.clippedAdd(dst, col[first+px*k:first+px*k+run], px)
+			}
+			d, i := (lo*s.stride-s.padLeft)*s.ic, first+lo*k
+			switch run {
+			case 4:
+				for range hi - lo {
+					o, c := (*[4]float32)(dst[d:]), (*[4]float32)(col[i:])
+					o[0] += c[0]
+					o[1] += c[1]
+					o[2] += c[2]
+					o[3] += c[3]
+					d, i = d+step, i+k
+				}
+			default:
+				for range hi - lo {
+					addTo(dst[d:d+run], col[i:i+run])
+					d, i = d+step, i+k
+				}
+			}
+			for px := max(hi, lo); px < s.pw; px++ {
+				s.clippedAdd(dst, col[first+px*k:first+px*k+run], px)
+			}
+		}
 	}
 }
 
-// addTo adds src into dst element-wise; dst must be at least as long.
-func addTo(dst, src []float32) {
-	dst = dst[:len(src)]
-	i := 0
-	for ; i+4 <= len(src); i += 4 {
-		d, s := dst[i:i+4:i+4], src[i:i+4:i+4]
-		d[0] += s[0]
-		d[1] += s[1]
-		d[2] += s[2]
-		d[3] += s[3]
-	}
-	for ; i < len(src); i++ {
-		dst[i] += src[i]
-	}
-}
-
-// copyShort is copy for the short runs of images with few channels, where
-// the call into memmove costs more than a loop.
-func copyShort(dst, src []float32) {
-	if len(src) >= 16 {
-		copy(dst, src)
+// clippedAdd adds the part of the kw×ic run src of window column px that
+// lies inside the image row dst.
+func (s *convSpec) clippedAdd(dst, src []float32, px int) {
+	ix0 := px*s.stride - s.padLeft
+	kx0, kx1 := max(0, -ix0), min(s.kw, s.iw-ix0)
+	if kx1 <= kx0 {
 		return
 	}
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] = v
-	}
+	addTo(dst[(ix0+kx0)*s.ic:(ix0+kx1)*s.ic], src[kx0*s.ic:kx1*s.ic])
 }
 
 // subBatch returns how many images one im2col buffer holds.

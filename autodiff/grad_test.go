@@ -248,6 +248,7 @@ func TestGradConv2D(t *testing.T) {
 		opts         ConvOptions
 	}{
 		{"same s2", 2, 7, 5, 3, 4, 4, 2, ConvOptions{Stride: 2, Padding: Padding{Same: true}}},
+		{"same s2 one channel", 2, 6, 4, 1, 4, 4, 2, ConvOptions{Stride: 2, Padding: Padding{Same: true}}},
 		{"valid s1", 3, 5, 6, 2, 3, 2, 3, ConvOptions{}},
 		{"explicit s3", 2, 9, 7, 1, 3, 3, 2, ConvOptions{Stride: 3, Padding: Padding{Top: 1, Bottom: 2, Left: 2, Right: 0}}},
 		{"valid 5x5 s1", 1, 7, 6, 2, 5, 5, 2, ConvOptions{}},

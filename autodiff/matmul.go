@@ -2,7 +2,6 @@ package autodiff
 
 import (
 	"fmt"
-	"math"
 )
 
 // Activation is a function fused into the output of Linear, Conv2D and
@@ -85,113 +84,6 @@ func (tp *Tape) Linear(x, w, b *Var, act Activation) *Var {
 	v := tp.record(out, linearOp{}, x, w, b)
 	v.ints[0] = int(act)
 	return v
-}
-
-// biasActivate adds bias (nil for none) to every row of the [rows, c]
-// matrix y and applies act.
-func biasActivate(y, bias []float32, c int, act Activation) {
-	if bias == nil && act == NoActivation {
-		return
-	}
-	for r := 0; r+c <= len(y); r += c {
-		row := y[r : r+c]
-		if bias != nil {
-			b := bias[:len(row)]
-			for j := range row {
-				row[j] += b[j]
-			}
-		}
-		if act == ReLUActivation {
-			reluInPlace(row)
-		}
-	}
-}
-
-// reluInPlace replaces negative values by +0. It clears bits instead of
-// branching, because the signs of activations are unpredictable and a
-// mispredicted branch per element costs more than the arithmetic. NaN with
-// the sign bit clear passes through.
-func reluInPlace(x []float32) {
-	for i, v := range x {
-		b := math.Float32bits(v)
-		x[i] = math.Float32frombits(b &^ uint32(int32(b)>>31))
-	}
-}
-
-// maskReLU zeroes dy where the fused ReLU's output y is not positive. ReLU
-// outputs are +0 or positive, so y > 0 exactly when its bits, read as an
-// int32, are positive.
-func maskReLU(dy, y []float32) {
-	y = y[:len(dy)]
-	for i, v := range y {
-		b := int32(math.Float32bits(v))
-		keep := uint32((-b) >> 31) // all ones when b > 0
-		dy[i] = math.Float32frombits(math.Float32bits(dy[i]) & keep)
-	}
-}
-
-// maskAndSum applies the fused activation's gradient to dy, the [rows, c]
-// gradient of an output y, and stores its column sums into db when db is not
-// nil, in one pass over memory.
-func maskAndSum(dy, y []float32, act Activation, db []float32, c int) {
-	if act != ReLUActivation {
-		if db != nil {
-			addColumnSums(db, dy, c, false)
-		}
-		return
-	}
-	if db == nil || c == 1 {
-		maskReLU(dy, y)
-		if db != nil {
-			addColumnSums(db, dy, c, false)
-		}
-		return
-	}
-	clear(db)
-	db = db[:c]
-	y = y[:len(dy)]
-	for r := 0; r+c <= len(dy); r += c {
-		g, out := dy[r:r+c:r+c], y[r:r+c:r+c]
-		for j := range g {
-			b := int32(math.Float32bits(out[j]))
-			keep := uint32((-b) >> 31)
-			v := math.Float32frombits(math.Float32bits(g[j]) & keep)
-			g[j] = v
-			db[j] += v
-		}
-	}
-}
-
-// addColumnSums stores or adds the column sums of the [rows, c] matrix g
-// into dst [c], summing rows in order.
-func addColumnSums(dst, g []float32, c int, add bool) {
-	if !add {
-		clear(dst)
-	}
-	if c == 1 {
-		// One channel: a plain sum, in four interleaved partial sums so the
-		// additions do not wait on each other. The order is fixed.
-		var s0, s1, s2, s3 float32
-		i := 0
-		for ; i+4 <= len(g); i += 4 {
-			s0 += g[i]
-			s1 += g[i+1]
-			s2 += g[i+2]
-			s3 += g[i+3]
-		}
-		for ; i < len(g); i++ {
-			s0 += g[i]
-		}
-		dst[0] += (s0 + s1) + (s2 + s3)
-		return
-	}
-	dst = dst[:c]
-	for r := 0; r+c <= len(g); r += c {
-		row := g[r : r+c]
-		for j, v := range row {
-			dst[j] += v
-		}
-	}
 }
 
 func (linearOp) backward(tp *Tape, v *Var) {

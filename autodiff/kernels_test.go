@@ -1,0 +1,152 @@
+package autodiff
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// specialFloats are values whose handling differs between careless
+// implementations: signed zeros, NaN with either sign bit, infinities and a
+// subnormal.
+var specialFloats = []float32{
+	0, float32(math.Copysign(0, -1)), float32(math.NaN()), -float32(math.NaN()),
+	float32(math.Inf(1)), float32(math.Inf(-1)), 1e-45, -1e-45,
+}
+
+// kernelInput returns n floats, mostly standard normal draws, with every
+// seventh one taken from specialFloats.
+func kernelInput(rng *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		if i%7 == 3 {
+			x[i] = specialFloats[rng.IntN(len(specialFloats))]
+		} else {
+			x[i] = float32(rng.NormFloat64())
+		}
+	}
+	return x
+}
+
+// withGoKernels runs f with the assembly kernels switched off.
+func withGoKernels(f func()) {
+	saved := haveAVX2
+	haveAVX2 = false
+	defer func() { haveAVX2 = saved }()
+	f()
+}
+
+// sameBits fails unless got and want hold the same float32 bit patterns.
+func sameBits(t *testing.T, name string, got, want []float32) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", name, len(got), len(want))
+	}
+	for i := range got {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%s[%d] = %g (bits %08x), Go loop gives %g (bits %08x)", name, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+		}
+	}
+}
+
+// TestKernelsMatchGo compares each kernel, as dispatched on this machine,
+// with its Go loop bit for bit, for lengths around the vector width and
+// channel counts that do and do not fill whole vectors.
+func TestKernelsMatchGo(t *testing.T) {
+	if !haveAVX2 {
+		t.Log("no AVX2 on this CPU: both sides run the Go loops")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	clone := func(x []float32) []float32 { return append([]float32(nil), x...) }
+	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 200} {
+		a, b := kernelInput(rng, n), kernelInput(rng, n)
+
+		got, want := clone(a), clone(a)
+		addTo(got, b)
+		withGoKernels(func() { addTo(want, b) })
+		sameBits(t, "addTo", got, want)
+
+		got, want = clone(a), clone(a)
+		reluInPlace(got)
+		withGoKernels(func() { reluInPlace(want) })
+		sameBits(t, "reluInPlace", got, want)
+
+		got, want = clone(a), clone(a)
+		maskReLU(got, b)
+		withGoKernels(func() { maskReLU(want, b) })
+		sameBits(t, "maskReLU", got, want)
+	}
+	for _, c := range []int{1, 3, 8, 16, 32, 64, 40, 12} {
+		for _, rows := range []int{0, 1, 2, 5, 17} {
+			y, row := kernelInput(rng, rows*c), kernelInput(rng, c)
+			dy := kernelInput(rng, rows*c)
+
+			got, want := clone(y), clone(y)
+			fillRows(got, row)
+			withGoKernels(func() { fillRows(want, row) })
+			sameBits(t, "fillRows", got, want)
+
+			for _, act := range []Activation{NoActivation, ReLUActivation} {
+				got, want = clone(y), clone(y)
+				biasActivate(got, row, c, act)
+				withGoKernels(func() { biasActivate(want, row, c, act) })
+				sameBits(t, "biasActivate "+act.String(), got, want)
+
+				got, want = clone(dy), clone(dy)
+				gotDB, wantDB := make([]float32, c), make([]float32, c)
+				maskAndSum(got, y, act, gotDB, c)
+				withGoKernels(func() { maskAndSum(want, y, act, wantDB, c) })
+				sameBits(t, "maskAndSum dy "+act.String(), got, want)
+				sameBits(t, "maskAndSum db "+act.String(), gotDB, wantDB)
+			}
+
+			gotSum, wantSum := clone(row), clone(row)
+			addColumnSums(gotSum, dy, c, true)
+			withGoKernels(func() { addColumnSums(wantSum, dy, c, true) })
+			sameBits(t, "addColumnSums", gotSum, wantSum)
+		}
+	}
+}
+
+// TestKernelsKnownValues checks the Go loops, which the assembly is compared
+// with, against values worked out by hand.
+func TestKernelsKnownValues(t *testing.T) {
+	negZero := float32(math.Copysign(0, -1))
+	x := []float32{-2, negZero, 0, 3, float32(math.Inf(-1)), float32(math.Inf(1)), 1e-45, -1e-45, 5}
+	want := []float32{0, 0, 0, 3, 0, float32(math.Inf(1)), 1e-45, 0, 5}
+	for _, asm := range []bool{false, true} {
+		got := append([]float32(nil), x...)
+		if asm {
+			reluInPlace(got)
+		} else {
+			withGoKernels(func() { reluInPlace(got) })
+		}
+		sameBits(t, "reluInPlace", got, want)
+
+		dy := []float32{1, 2, 3, 4, 5, 6, 7, 8, 9}
+		wantDy := []float32{0, 0, 0, 4, 0, 6, 7, 0, 9}
+		if asm {
+			maskReLU(dy, got)
+		} else {
+			withGoKernels(func() { maskReLU(dy, got) })
+		}
+		sameBits(t, "maskReLU", dy, wantDy)
+	}
+
+	// Two rows of eight channels with bias 0.5 and ReLU, and their column
+	// sums.
+	y := make([]float32, 16)
+	bias := make([]float32, 8)
+	for i := range y {
+		y[i] = float32(i) - 8
+	}
+	for i := range bias {
+		bias[i] = 0.5
+	}
+	biasActivate(y, bias, 8, ReLUActivation)
+	wantY := []float32{0, 0, 0, 0, 0, 0, 0, 0, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5}
+	sameBits(t, "biasActivate", y, wantY)
+	sums := make([]float32, 8)
+	addColumnSums(sums, y, 8, false)
+	sameBits(t, "addColumnSums", sums, wantY[8:])
+}
