@@ -20,7 +20,7 @@ func expShiftAVX2(dst, src *float64, n int, shift float64) int
 func exponentsAVX2(dst, beta, cost *float64, n int, alpha, inv float64) float64
 
 //go:noescape
-func gemmRowAVX2(out, a, v *float64, r, m int) int
+func gemmRowAVX2(out, a, v *float64, r, m, stride int) int
 
 //go:noescape
 func sqDistAVX2(x, y *float64, n int) float64
@@ -112,16 +112,21 @@ func exponents(dst, beta, cost []float64, alpha, inv float64) float64 {
 
 // gemmRow sets out[j] = Σ_k a[k]·v[k·m + j] for j < m = len(out), with v of
 // shape [len(a), m].
-func gemmRow(out, a, v []float64) {
+func gemmRow(out, a, v []float64) { gemmRowStrided(out, a, v, len(out)) }
+
+// gemmRowStrided sets out[j] = Σ_k a[k]·v[k·stride + j] for j < len(out):
+// row a times the len(a) rows of v, stride apart, restricted to the first
+// len(out) columns.
+func gemmRowStrided(out, a, v []float64, stride int) {
 	m, done := len(out), 0
 	if useAVX2 && m >= 4 && len(a) > 0 {
-		_ = v[len(a)*m-1]
-		done = gemmRowAVX2(&out[0], &a[0], &v[0], len(a), m)
+		_ = v[(len(a)-1)*stride+m-1]
+		done = gemmRowAVX2(&out[0], &a[0], &v[0], len(a), m, stride)
 	}
 	for j := done; j < m; j++ {
 		var s float64
 		for k, c := range a {
-			s += c * v[k*m+j]
+			s += c * v[k*stride+j]
 		}
 		out[j] = s
 	}

@@ -264,17 +264,17 @@ expodone:
 	MOVSD X2, ret+48(FP)
 	RET
 
-// func gemmRowAVX2(out, a, v *float64, r, m int) int
-// out[j] = Σ_k a[k]·v[k·m + j] for j below m rounded down to a multiple of 4,
-// which it returns. Sixteen outputs stay in four registers across all k, so
-// each output is stored once.
-TEXT ·gemmRowAVX2(SB), NOSPLIT, $0-48
+// func gemmRowAVX2(out, a, v *float64, r, m, stride int) int
+// out[j] = Σ_k a[k]·v[k·stride + j] for j below m rounded down to a multiple
+// of 4, which it returns. Sixteen outputs stay in four registers across all
+// k, so each output is stored once.
+TEXT ·gemmRowAVX2(SB), NOSPLIT, $0-56
 	MOVQ out+0(FP), DI
 	MOVQ a+8(FP), SI
 	MOVQ v+16(FP), BX
 	MOVQ r+24(FP), R8
 	MOVQ m+32(FP), R9
-	MOVQ R9, R10
+	MOVQ stride+40(FP), R10
 	SHLQ $3, R10                 // row stride of v in bytes
 	XORQ AX, AX                  // j
 	MOVQ R9, DX
@@ -337,7 +337,7 @@ gemm4store:
 
 gemmdone:
 	VZEROUPPER
-	MOVQ AX, ret+40(FP)
+	MOVQ AX, ret+48(FP)
 	RET
 
 // func sqDistAVX2(x, y *float64, n int) float64

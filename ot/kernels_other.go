@@ -38,11 +38,14 @@ func exponents(dst, beta, cost []float64, alpha, inv float64) float64 {
 
 // gemmRow sets out[j] = Σ_k a[k]·v[k·m + j] for j < m = len(out), with v of
 // shape [len(a), m].
-func gemmRow(out, a, v []float64) {
+func gemmRow(out, a, v []float64) { gemmRowStrided(out, a, v, len(out)) }
+
+// gemmRowStrided sets out[j] = Σ_k a[k]·v[k·stride + j] for j < len(out).
+func gemmRowStrided(out, a, v []float64, stride int) {
 	m := len(out)
 	clear(out)
 	for k, c := range a {
-		axpyGo(c, v[k*m:(k+1)*m], out)
+		axpyGo(c, v[k*stride:k*stride+m], out)
 	}
 }
 

@@ -112,3 +112,29 @@ func TestGemmRowMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+func TestGemmRowStridedMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(67, 68))
+	for _, tc := range []struct{ r, m, stride int }{{1, 4, 9}, {3, 17, 20}, {12, 33, 64}, {64, 5, 64}, {7, 0, 3}} {
+		a := make([]float64, tc.r)
+		v := make([]float64, (tc.r-1)*tc.stride+tc.m)
+		for i := range a {
+			a[i] = rng.NormFloat64()
+		}
+		for i := range v {
+			v[i] = rng.NormFloat64()
+		}
+		got := make([]float64, tc.m)
+		gemmRowStrided(got, a, v, tc.stride)
+		for j := 0; j < tc.m; j++ {
+			var want float64
+			for k := range a {
+				want += a[k] * v[k*tc.stride+j]
+			}
+			// r products of unit normals; FMA rounds once per step.
+			if math.Abs(got[j]-want) > 1e-14*float64(tc.r) {
+				t.Errorf("r=%d m=%d stride=%d: out[%d] = %v, want %v", tc.r, tc.m, tc.stride, j, got[j], want)
+			}
+		}
+	}
+}

@@ -187,63 +187,75 @@ func l1(x []float64) float64 {
 // the plan's support splits into parts with no coupling at all.
 func (e *sinkhornEngine) solveLaplacian(p, r, gf, gg []float64, eps float64, w, x []float64) bool {
 	n, m := e.n, e.m
+	k := max(n, m)
+	e.laplace = grow(e.laplace, m*n+n+k+2*m)
+	buf := e.laplace
+	qT, invR := buf[:m*n], buf[m*n:m*n+n]
+	coef := buf[m*n+n : m*n+n+k]
+	pivots, sums := buf[m*n+n+k:m*n+n+k+m], buf[m*n+n+k+m:]
+	for i, v := range r {
+		invR[i] = 1 / v
+	}
+
 	// W is symmetric and the elimination keeps it so, so only its strict
-	// upper triangle is formed and updated.
-	clear(w)
+	// upper triangle is read. Row j of W is row j of Qᵀ, Q = diag(1/r)·P,
+	// times the rows of P. Each row product starts at the multiple of 4 at
+	// or below column j+1, so that the vector kernel covers whole blocks.
+	// The few entries it writes on and left of the diagonal are never read.
 	for i := 0; i < n; i++ {
-		pi := p[i*m : (i+1)*m]
-		inv := 1 / r[i]
-		for j, pij := range pi[:m-1] {
-			if pij == 0 {
-				continue
-			}
-			axpy(inv*pij, pi[j+1:], w[j*m+j+1:(j+1)*m])
+		for j, v := range p[i*m : (i+1)*m] {
+			qT[j*n+i] = invR[i] * v
 		}
 	}
-	for j := 0; j < m; j++ {
-		var s float64
-		for i := 0; i < n; i++ {
-			s += p[i*m+j] * gf[i] / r[i]
-		}
-		x[j] = eps * (gg[j] - s)
+	for j := 0; j < m-1; j++ {
+		lo := (j + 1) &^ 3
+		gemmRowStrided(w[j*m+lo:(j+1)*m], qT[j*n:(j+1)*n], p[lo:], m)
+	}
+
+	// x = ε(gG − Pᵀ(gF/r)).
+	for i := range coef[:n] {
+		coef[i] = gf[i] * invR[i]
+	}
+	gemmRowStrided(x, coef[:n], p, m)
+	for j := range x {
+		x[j] = eps * (gg[j] - x[j])
 	}
 	if m == 1 {
 		x[0] = 0
 		return true
 	}
 
-	pivots := make([]float64, m-1)
+	// Left-looking elimination: before its pivot is taken, row j receives
+	// the updates W[j][l] += (W[i][j]/d_i)·W[i][l] of all earlier pivots i
+	// at once, as one row product, and x[j] those of the right-hand side.
+	// Every term of the W sums is non-negative, so they keep the GTH
+	// property.
 	for j := 0; j < m-1; j++ {
-		row := w[j*m : (j+1)*m]
+		row := w[j*m+j+1 : (j+1)*m]
+		if j > 0 {
+			c := coef[:j]
+			for i := range c {
+				c[i] = w[i*m+j] / pivots[i]
+			}
+			update := sums[:len(row)]
+			gemmRowStrided(update, c, w[j+1:], m)
+			for l, u := range update {
+				row[l] += u
+			}
+			x[j] += dot(c, x[:j])
+		}
 		var d float64
-		for k := j + 1; k < m; k++ {
-			d += row[k]
+		for _, v := range row {
+			d += v
 		}
 		if !(d > 0) {
 			return false
 		}
 		pivots[j] = d
-		for k := j + 1; k < m; k++ {
-			f := row[k] / d
-			if f == 0 {
-				continue
-			}
-			// W[k][l] += W[k][j]·W[j][l]/d for the remaining l > k; the
-			// entries left of k belong to earlier rows' upper triangles.
-			axpy(f, row[k+1:], w[k*m+k+1:(k+1)*m])
-			if k < m-1 {
-				x[k] += f * x[j]
-			}
-		}
 	}
 	x[m-1] = 0
 	for j := m - 2; j >= 0; j-- {
-		s := x[j]
-		row := w[j*m : (j+1)*m]
-		for l := j + 1; l < m-1; l++ {
-			s += row[l] * x[l]
-		}
-		x[j] = s / pivots[j]
+		x[j] = (x[j] + dot(w[j*m+j+1:(j+1)*m-1], x[j+1:m-1])) / pivots[j]
 	}
 	return true
 }

@@ -271,6 +271,8 @@ type sinkhornEngine struct {
 	fallback    []bool
 	// blockFallback marks the reduction blocks with a fallback row.
 	blockFallback []bool
+	// laplace is the scratch space of solveLaplacian.
+	laplace []float64
 	// kernelValid reports that k holds the kernel for the current alpha,
 	// beta, eps and cost.
 	kernelValid bool
