@@ -376,7 +376,8 @@ func (conv2DOp) backward(tp *Tape, v *Var) {
 // reducePartials adds the per-group partial gradients (groups consecutive
 // blocks of p's length) in group order and stores or adds the sums into p's
 // gradient. Elements are split over the workers, and each element's sum
-// keeps the group order.
+// keeps the group order. The first group's block receives the sums, so the
+// partials are overwritten.
 func (tp *Tape) reducePartials(p *Var, partials []float32, groups int, want bool) {
 	if !want {
 		return
@@ -385,16 +386,14 @@ func (tp *Tape) reducePartials(p *Var, partials []float32, groups int, want bool
 	gd := g.Data()
 	n := len(gd)
 	tp.parallelFor(n, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			s := partials[i]
-			for k := 1; k < groups; k++ {
-				s += partials[k*n+i]
-			}
-			if add {
-				gd[i] += s
-			} else {
-				gd[i] = s
-			}
+		sum := partials[lo:hi]
+		for k := 1; k < groups; k++ {
+			addTo(sum, partials[k*n+lo:k*n+hi])
+		}
+		if add {
+			addTo(gd[lo:hi], sum)
+		} else {
+			copy(gd[lo:hi], sum)
 		}
 	})
 }

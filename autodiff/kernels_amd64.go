@@ -29,3 +29,9 @@ func maskSumAVX2(dy, y, db *float32, rows, c int)
 
 //go:noescape
 func columnSumsAVX2(dst, m *float32, rows, c int)
+
+//go:noescape
+func bceSumAVX2(x, z, sig *float32, n int, consts *[21][8]float32, lanes *[8]float64)
+
+//go:noescape
+func scaledDifferenceAVX2(dst, a, b *float32, n int, c float32, add bool)

@@ -243,3 +243,152 @@ sumCol:
 sumDone:
 	VZEROUPPER
 	RET
+
+// func bceSumAVX2(x, z, sig *float32, n int, consts *[21][8]float32, lanes *[8]float64)
+// For eight logits x and labels z at a time: the steps of bceTerm with the
+// constants of bceVectors (consts), the sigmoid stored to sig, and the
+// cross-entropy added in float64 to lanes[i mod 8]. Results equal the Go
+// loop's for every logit but NaN, whose NaN results may differ in sign or
+// payload.
+TEXT ·bceSumAVX2(SB), NOSPLIT, $0-48
+	MOVQ         x+0(FP), DI
+	MOVQ         z+8(FP), SI
+	MOVQ         sig+16(FP), DX
+	MOVQ         n+24(FP), CX
+	MOVQ         consts+32(FP), R9
+	MOVQ         lanes+40(FP), R8
+	VMOVUPD      0(R8), Y12
+	VMOVUPD      32(R8), Y13
+	MOVL         $127, AX
+	VMOVD        AX, X14
+	VPBROADCASTD X14, Y14
+	VXORPS       Y15, Y15, Y15
+
+bceLoop:
+	CMPQ    CX, $8
+	JLT     bceDone
+	VMOVUPS (DI), Y0
+
+	// t = −|x|, which is min(x, −x)
+	VORPS 0(R9), Y0, Y1
+
+	// k = float32(int32(t·log2e − 0.5)), r = (t − k·ln2Hi) − k·ln2Lo
+	VMULPS     32(R9), Y1, Y2
+	VSUBPS     64(R9), Y2, Y2
+	VCVTTPS2DQ Y2, Y3
+	VCVTDQ2PS  Y3, Y2
+	VMULPS     96(R9), Y2, Y4
+	VSUBPS     Y4, Y1, Y4
+	VMULPS     128(R9), Y2, Y5
+	VSUBPS     Y5, Y4, Y4
+
+	// p = 1 + r·(1 + r·(1/2 + r·(1/6 + r·(1/24 + r·(1/120 + r·(1/720))))))
+	VMULPS 192(R9), Y4, Y5
+	VADDPS 224(R9), Y5, Y5
+	VMULPS Y4, Y5, Y5
+	VADDPS 256(R9), Y5, Y5
+	VMULPS Y4, Y5, Y5
+	VADDPS 288(R9), Y5, Y5
+	VMULPS Y4, Y5, Y5
+	VADDPS 320(R9), Y5, Y5
+	VMULPS Y4, Y5, Y5
+	VADDPS 352(R9), Y5, Y5
+	VMULPS Y4, Y5, Y5
+	VADDPS 352(R9), Y5, Y5
+
+	// e = p·2^k, or 0 where t < −87
+	VPADDD  Y14, Y3, Y3
+	VPSLLD  $23, Y3, Y3
+	VMULPS  Y3, Y5, Y5
+	VCMPPS  $1, 160(R9), Y1, Y6
+	VANDNPS Y5, Y6, Y5
+
+	// inv = 1/(1 + e)
+	VADDPS  352(R9), Y5, Y6
+	VMOVUPS 352(R9), Y7
+	VDIVPS  Y6, Y7, Y7
+
+	// loss = (max(x, 0) − x·z) + e·q(e)
+	VMOVUPS (SI), Y8
+	VMULPS  Y8, Y0, Y8
+	VMAXPS  Y15, Y0, Y9
+	VSUBPS  Y8, Y9, Y9
+	VMOVUPS 384(R9), Y10
+	VMULPS  Y5, Y10, Y10
+	VADDPS  416(R9), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VADDPS  448(R9), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VADDPS  480(R9), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VADDPS  512(R9), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VADDPS  544(R9), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VADDPS  576(R9), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VADDPS  608(R9), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VADDPS  640(R9), Y10, Y10
+	VMULPS  Y10, Y5, Y10
+	VADDPS  Y10, Y9, Y9
+
+	// sig = inv where x ≥ 0, e·inv elsewhere
+	VMULPS  Y7, Y5, Y10
+	VCMPPS  $0x1d, Y15, Y0, Y11
+	VANDPS  Y11, Y7, Y7
+	VANDNPS Y10, Y11, Y10
+	VORPS   Y10, Y7, Y7
+	VMOVUPS Y7, (DX)
+
+	// lanes += float64(loss)
+	VCVTPS2PD    X9, Y10
+	VADDPD       Y10, Y12, Y12
+	VEXTRACTF128 $1, Y9, X9
+	VCVTPS2PD    X9, Y10
+	VADDPD       Y10, Y13, Y13
+
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, CX
+	JMP  bceLoop
+
+bceDone:
+	VMOVUPD Y12, 0(R8)
+	VMOVUPD Y13, 32(R8)
+	VZEROUPPER
+	RET
+
+// func scaledDifferenceAVX2(dst, a, b *float32, n int, c float32, add bool)
+// dst = c·(a − b), or dst + c·(a − b) when add is set.
+TEXT ·scaledDifferenceAVX2(SB), NOSPLIT, $0-37
+	MOVQ         dst+0(FP), DI
+	MOVQ         a+8(FP), SI
+	MOVQ         b+16(FP), DX
+	MOVQ         n+24(FP), CX
+	VBROADCASTSS c+32(FP), Y3
+	MOVBLZX      add+36(FP), AX
+
+diffLoop:
+	CMPQ    CX, $8
+	JLT     diffDone
+	VMOVUPS (SI), Y0
+	VSUBPS  (DX), Y0, Y0
+	VMULPS  Y0, Y3, Y0
+	TESTQ   AX, AX
+	JZ      diffStore
+	VMOVUPS (DI), Y1
+	VADDPS  Y0, Y1, Y0
+
+diffStore:
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	SUBQ    $8, CX
+	JMP     diffLoop
+
+diffDone:
+	VZEROUPPER
+	RET

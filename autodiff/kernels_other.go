@@ -12,3 +12,9 @@ func fillRowsAVX2(y, row *float32, rows, c int)             { panic("autodiff: n
 func biasRowsAVX2(y, bias *float32, rows, c int, relu bool) { panic("autodiff: no AVX2 kernels") }
 func maskSumAVX2(dy, y, db *float32, rows, c int)           { panic("autodiff: no AVX2 kernels") }
 func columnSumsAVX2(dst, m *float32, rows, c int)           { panic("autodiff: no AVX2 kernels") }
+func bceSumAVX2(x, z, sig *float32, n int, consts *[21][8]float32, lanes *[8]float64) {
+	panic("autodiff: no AVX2 kernels")
+}
+func scaledDifferenceAVX2(dst, a, b *float32, n int, c float32, add bool) {
+	panic("autodiff: no AVX2 kernels")
+}

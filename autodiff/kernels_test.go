@@ -150,3 +150,62 @@ func TestKernelsKnownValues(t *testing.T) {
 	addColumnSums(sums, y, 8, false)
 	sameBits(t, "addColumnSums", sums, wantY[8:])
 }
+
+// TestCrossEntropyKernelMatchesGo compares the sums and sigmoids of
+// bceSumChunk, and scaledDifference, with their Go loops bit for bit, for
+// finite logits from −200 to 200 including both zeros and values around
+// expNegative's cutoff at −87.
+func TestCrossEntropyKernelMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	edges := []float32{0, float32(math.Copysign(0, -1)), 87, -87, 87.5, -87.5, 86.99, 200, -200, 1e-30}
+	for _, n := range []int{1, 7, 8, 9, 16, 31, 64, 1000} {
+		x, z := make([]float32, n), make([]float32, n)
+		for i := range x {
+			switch i % 5 {
+			case 0:
+				x[i] = edges[rng.IntN(len(edges))]
+			case 1:
+				x[i] = float32(rng.NormFloat64() * 30)
+			default:
+				x[i] = float32(rng.NormFloat64() * 3)
+			}
+			if rng.IntN(3) == 0 {
+				z[i] = 1
+			} else {
+				z[i] = rng.Float32()
+			}
+		}
+		gotSig, wantSig := make([]float32, n), make([]float32, n)
+		got := bceSumChunk(x, z, gotSig)
+		var want float64
+		withGoKernels(func() { want = bceSumChunk(x, z, wantSig) })
+		if math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("n=%d: sum %.17g, Go loop %.17g", n, got, want)
+		}
+		sameBits(t, "sigmoid", gotSig, wantSig)
+
+		for _, add := range []bool{false, true} {
+			gotDiff, wantDiff := append([]float32(nil), x...), append([]float32(nil), x...)
+			scaledDifference(gotDiff, gotSig, z, 0.37, add)
+			withGoKernels(func() { scaledDifference(wantDiff, wantSig, z, 0.37, add) })
+			sameBits(t, "scaledDifference", gotDiff, wantDiff)
+		}
+	}
+}
+
+// TestCrossEntropyKernelNaN checks that NaN logits give a NaN sum on both
+// paths, although the NaN's bits may differ.
+func TestCrossEntropyKernelNaN(t *testing.T) {
+	x := make([]float32, 16)
+	z := make([]float32, 16)
+	x[5] = float32(math.NaN())
+	sig := make([]float32, 16)
+	if got := bceSumChunk(x, z, sig); !math.IsNaN(got) {
+		t.Errorf("sum with a NaN logit = %g, want NaN", got)
+	}
+	withGoKernels(func() {
+		if got := bceSumChunk(x, z, sig); !math.IsNaN(got) {
+			t.Errorf("Go loop: sum with a NaN logit = %g, want NaN", got)
+		}
+	})
+}

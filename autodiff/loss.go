@@ -23,15 +23,7 @@ func (tp *Tape) SigmoidCrossEntropy(logits *Var, labels *tensor.Tensor) *Var {
 	xs, zs, ys, ss := logits.Value.Data(), labels.Data(), out.Data(), sig.Data()
 	tp.parallelFor(len(xs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			x := xs[i]
-			e := expNegative(min(x, -x))
-			inv := 1 / (1 + e)
-			ys[i] = max(x, 0) - x*zs[i] + log1pUnit(e)
-			if x >= 0 {
-				ss[i] = inv
-			} else {
-				ss[i] = e * inv
-			}
+			ys[i], ss[i] = bceTerm(xs[i], zs[i])
 		}
 	})
 	v := tp.record(out, bceOp{}, logits)
@@ -59,6 +51,47 @@ func (bceOp) backward(tp *Tape, v *Var) {
 	})
 }
 
+// bceTerm returns the sigmoid cross-entropy of logit x and label z,
+// max(x, 0) − x·z + log(1 + e^−|x|), and the sigmoid of x.
+func bceTerm(x, z float32) (loss, sig float32) {
+	e := expNegative(min(x, -x))
+	inv := 1 / (1 + e)
+	loss = max(x, 0) - x*z + log1pUnit(e)
+	if x >= 0 {
+		return loss, inv
+	}
+	return loss, e * inv
+}
+
+// bceSumChunk stores the sigmoids of the logits xs into ss and returns the
+// sum of the cross-entropies with labels zs. Elements up to the last
+// multiple of 8 go in float64 into eight partial sums, one per index
+// modulo 8, which are then added pairwise. The remaining elements follow
+// one by one. The AVX2 kernel computes eight elements at a time, and this
+// order lets it give the same bits as the Go loop.
+func bceSumChunk(xs, zs, ss []float32) float64 {
+	n := len(xs)
+	zs, ss = zs[:n], ss[:n]
+	body := n &^ 7
+	var lanes [8]float64
+	if haveAVX2 && body > 0 {
+		bceSumAVX2(&xs[0], &zs[0], &ss[0], body, &bceVectors, &lanes)
+	} else {
+		for i := range body {
+			loss, sig := bceTerm(xs[i], zs[i])
+			ss[i] = sig
+			lanes[i%8] += float64(loss)
+		}
+	}
+	sum := ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))
+	for i := body; i < n; i++ {
+		loss, sig := bceTerm(xs[i], zs[i])
+		ss[i] = sig
+		sum += float64(loss)
+	}
+	return sum
+}
+
 // bceSumOp is the backward pass of SigmoidCrossEntropySum; v.aux holds the
 // labels and v.vals[0] the sigmoid of the logits.
 type bceSumOp struct{}
@@ -81,19 +114,7 @@ func (tp *Tape) SigmoidCrossEntropySum(logits *Var, labels *tensor.Tensor) *Var 
 	var partial [bceChunks]float64
 	tp.tasks(bceChunks, func(_, c int) {
 		lo, hi := tensor.Chunk(len(xs), bceChunks, c)
-		var sum float64
-		for i := lo; i < hi; i++ {
-			x := xs[i]
-			e := expNegative(min(x, -x))
-			inv := 1 / (1 + e)
-			sum += float64(max(x, 0) - x*zs[i] + log1pUnit(e))
-			if x >= 0 {
-				ss[i] = inv
-			} else {
-				ss[i] = e * inv
-			}
-		}
-		partial[c] = sum
+		partial[c] = bceSumChunk(xs[lo:hi], zs[lo:hi], ss[lo:hi])
 	})
 	var total float64
 	for _, p := range partial {
@@ -114,16 +135,36 @@ func (bceSumOp) backward(tp *Tape, v *Var) {
 	gx, add := tp.gradDst(x)
 	dst, ss, zs, dy := gx.Data(), v.vals[0].Data(), v.aux.Data(), v.grad.Item()
 	tp.parallelFor(len(dst), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			d := dy * (ss[i] - zs[i])
-			if add {
-				dst[i] += d
-			} else {
-				dst[i] = d
-			}
-		}
+		scaledDifference(dst[lo:hi], ss[lo:hi], zs[lo:hi], dy, add)
 	})
 }
+
+// scaledDifference stores c·(a − b) into dst, or adds it to dst when add is
+// set. All slices have dst's length.
+func scaledDifference(dst, a, b []float32, c float32, add bool) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	i := 0
+	if haveAVX2 && len(dst) >= 8 {
+		i = len(dst) &^ 7
+		scaledDifferenceAVX2(&dst[0], &a[0], &b[0], i, c, add)
+	}
+	for ; i < len(dst); i++ {
+		d := c * (a[i] - b[i])
+		if add {
+			dst[i] += d
+		} else {
+			dst[i] = d
+		}
+	}
+}
+
+// Constants of expNegative.
+const (
+	expLog2e  = 1.44269504088896341
+	expLn2Hi  = 0.693359375 // ln 2 rounded to 9 bits, so k·expLn2Hi is exact
+	expLn2Lo  = -2.12194440054690583e-4
+	expCutoff = -87
+)
 
 // expNegative returns e^t for t ≤ 0 in float32, with a relative error below
 // 2e-7. It reduces t = k·ln 2 + r with |r| ≤ ln 2/2 (Cody and Waite's split
@@ -131,18 +172,20 @@ func (bceSumOp) backward(tp *Tape, v *Var) {
 // whose truncation error is below 1.2e-7 there, and scales by 2^k. It
 // returns 0 below −87, where e^t is under the smallest normal float32.
 func expNegative(t float32) float32 {
-	if t < -87 {
+	if t < expCutoff {
 		return 0
 	}
-	const (
-		log2e = 1.44269504088896341
-		ln2Hi = 0.693359375 // ln 2 rounded to 9 bits, so k·ln2Hi is exact
-		ln2Lo = -2.12194440054690583e-4
-	)
-	k := float32(int32(t*log2e - 0.5))
-	r := (t - k*ln2Hi) - k*ln2Lo
+	k := float32(int32(t*expLog2e - 0.5))
+	r := (t - k*expLn2Hi) - k*expLn2Lo
 	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
 	return p * math.Float32frombits(uint32(127+int32(k))<<23)
+}
+
+// log1pCoefficients are the coefficients of log1pUnit's polynomial q, the
+// highest power first.
+var log1pCoefficients = [9]float32{
+	5.253457798e-03, -2.958850740e-02, 7.836166802e-02, -1.367476971e-01, 1.911143108e-01,
+	-2.484436989e-01, 3.331927134e-01, -4.999950152e-01, 9.999999705e-01,
 }
 
 // log1pUnit returns log(1 + e) for e in [0, 1] in float32, with a relative
@@ -151,17 +194,36 @@ func expNegative(t float32) float32 {
 // chebfit; its own error is below 3.1e-8), so no division is needed and
 // small e keep their relative precision.
 func log1pUnit(e float32) float32 {
-	q := float32(5.253457798e-03)
-	q = q*e - 2.958850740e-02
-	q = q*e + 7.836166802e-02
-	q = q*e - 1.367476971e-01
-	q = q*e + 1.911143108e-01
-	q = q*e - 2.484436989e-01
-	q = q*e + 3.331927134e-01
-	q = q*e - 4.999950152e-01
-	q = q*e + 9.999999705e-01
+	c := &log1pCoefficients
+	q := c[0]
+	q = q*e + c[1]
+	q = q*e + c[2]
+	q = q*e + c[3]
+	q = q*e + c[4]
+	q = q*e + c[5]
+	q = q*e + c[6]
+	q = q*e + c[7]
+	q = q*e + c[8]
 	return e * q
 }
+
+// bceVectors holds the constants of bceTerm for the AVX2 kernel, each
+// repeated in all eight lanes of a vector: a sign-bit mask, expNegative's
+// constants in the order it uses them, 1, and log1pCoefficients.
+var bceVectors = func() (v [21][8]float32) {
+	c := [21]float32{
+		math.Float32frombits(1 << 31),
+		expLog2e, 0.5, expLn2Hi, expLn2Lo, expCutoff,
+		1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 2, 1,
+	}
+	copy(c[12:], log1pCoefficients[:])
+	for i := range c {
+		for j := range v[i] {
+			v[i][j] = c[i]
+		}
+	}
+	return v
+}()
 
 // gaussianKLOp is the backward pass of GaussianKL.
 type gaussianKLOp struct{}

@@ -61,21 +61,41 @@ func (a *Adam) Step() {
 	bc2Sqrt := float32(math.Sqrt(1 - math.Pow(a.Beta2, t)))
 	b1, b2 := float32(a.Beta1), float32(a.Beta2)
 	c1, c2 := float32(1-a.Beta1), float32(1-a.Beta2)
-	eps := float32(a.Epsilon)
+	h := adamScalars{b1: b1, b2: b2, c1: c1, c2: c2, negStepSize: -stepSize, bc2Sqrt: bc2Sqrt, eps: float32(a.Epsilon)}
 	tensor.ParallelTasks(len(a.params), func(_, i int) {
 		p := a.params[i].Value.Data()
-		g := a.params[i].Grad.Data()[:len(p)]
-		m, v := a.m[i].Data()[:len(p)], a.v[i].Data()[:len(p)]
-		for j := range p {
-			gj := g[j]
-			// Fused multiply-adds reproduce PyTorch 1.13's CPU bits, which
-			// plain float32 arithmetic misses by one ulp.
-			m[j] = fma32(c1, gj, m[j]*b1)
-			v[j] = fma32(c2*gj, gj, v[j]*b2)
-			denom := float32(math.Sqrt(float64(v[j])))/bc2Sqrt + eps
-			p[j] += -stepSize * m[j] / denom
-		}
+		adamUpdate(p, a.params[i].Grad.Data()[:len(p)], a.m[i].Data()[:len(p)], a.v[i].Data()[:len(p)], &h)
 	})
+}
+
+// adamScalars are the float32 constants of one Adam step: the decay rates
+// b1, b2, their complements c1 = 1−β1 and c2 = 1−β2, the negated
+// bias-corrected step size, √(1−β2^t) and ε. The assembly kernel reads the
+// fields at fixed offsets, so their order and types must not change.
+type adamScalars struct {
+	b1, b2, c1, c2, negStepSize, bc2Sqrt, eps float32
+}
+
+// adamUpdate applies one Adam step to the parameters p with gradients g and
+// moments m and v, all of the same length. On amd64 CPUs with AVX2 and FMA
+// the multiples of 8 elements run in assembly with the same operations as
+// the loop below, so the bits do not depend on the CPU.
+func adamUpdate(p, g, m, v []float32, h *adamScalars) {
+	j := 0
+	if haveAdamAsm && len(p) >= 8 {
+		j = len(p) &^ 7
+		adamAVX2(&p[0], &g[0], &m[0], &v[0], j, h)
+	}
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	for ; j < len(p); j++ {
+		gj := g[j]
+		// Fused multiply-adds reproduce PyTorch 1.13's CPU bits, which
+		// plain float32 arithmetic misses by one ulp.
+		m[j] = fma32(h.c1, gj, m[j]*h.b1)
+		v[j] = fma32(h.c2*gj, gj, v[j]*h.b2)
+		denom := float32(math.Sqrt(float64(v[j])))/h.bc2Sqrt + h.eps
+		p[j] += h.negStepSize * m[j] / denom
+	}
 }
 
 // ClipGradNorm scales every gradient by maxNorm/(norm + 1e-6) when the

@@ -25,13 +25,23 @@ func bits(x []float32) []uint32 {
 // TestAdamMatchesPyTorch compares three steps with PyTorch's bits. Generator:
 // torch.optim.Adam(lr=1e-2), PyTorch 1.13.0a0 (Debian bookworm
 // python3-torch), one thread, the same parameter and gradients as below.
+// The five elements are repeated nine times, so that both the vector kernel
+// (multiples of eight) and the scalar loop (the last five) compute them.
 func TestAdamMatchesPyTorch(t *testing.T) {
-	p := NewParam("p", 5)
-	copy(p.Value.Data(), []float32{0.5, -1.25, 3.0, 1e-3, -7.0})
+	const copies = 9
+	repeat := func(x []float32) []float32 {
+		var out []float32
+		for range copies {
+			out = append(out, x...)
+		}
+		return out
+	}
+	p := NewParam("p", 5*copies)
+	copy(p.Value.Data(), repeat([]float32{0.5, -1.25, 3.0, 1e-3, -7.0}))
 	a := NewAdam([]*Param{p}, 1e-2)
 	grads := [][]float32{{0.1, -0.2, 0.3, 1e-4, 5.0}, {-0.3, 0.25, 0.0, 2e-4, -4.0}, {0.7, 0.01, -0.5, -1e-3, 3.0}}
 	for _, g := range grads {
-		copy(p.Grad.Data(), g)
+		copy(p.Grad.Data(), repeat(g))
 		a.Step()
 	}
 	want := map[string][]uint32{
@@ -41,14 +51,60 @@ func TestAdamMatchesPyTorch(t *testing.T) {
 	}
 	got := map[string][]uint32{"param": bits(p.Value.Data()), "m": bits(a.m[0].Data()), "v": bits(a.v[0].Data())}
 	for name, w := range want {
-		for i := range w {
-			if got[name][i] != w[i] {
-				t.Errorf("%s[%d] = %#08x (%g), PyTorch %#08x (%g)", name, i, got[name][i], math.Float32frombits(got[name][i]), w[i], math.Float32frombits(w[i]))
+		for i, g := range got[name] {
+			if g != w[i%5] {
+				t.Errorf("%s[%d] = %#08x (%g), PyTorch %#08x (%g)", name, i, g, math.Float32frombits(g), w[i%5], math.Float32frombits(w[i%5]))
 			}
 		}
 	}
 	if a.Steps() != 3 {
 		t.Errorf("Steps() = %d, want 3", a.Steps())
+	}
+}
+
+// TestAdamKernelMatchesGo runs Adam steps with the vector kernel and with
+// the Go loop on the same random state, including zero gradients and
+// moments, and requires the same bits.
+func TestAdamKernelMatchesGo(t *testing.T) {
+	if !haveAdamAsm {
+		t.Log("no AVX2 and FMA on this CPU: both sides run the Go loop")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 8, 13, 64, 1001} {
+		var params [2]*Param
+		for k := range params {
+			params[k] = NewParam("p", n)
+		}
+		for i := range n {
+			params[0].Value.Data()[i] = float32(rng.NormFloat64())
+		}
+		copy(params[1].Value.Data(), params[0].Value.Data())
+		opts := [2]*Adam{NewAdam(params[:1], 1e-3), NewAdam(params[1:], 1e-3)}
+		for step := range 4 {
+			for i := range n {
+				g := float32(rng.NormFloat64()) * float32(math.Pow(10, float64(rng.IntN(9)-6)))
+				if (i+step)%5 == 0 {
+					g = 0
+				}
+				params[0].Grad.Data()[i], params[1].Grad.Data()[i] = g, g
+			}
+			opts[0].Step()
+			saved := haveAdamAsm
+			haveAdamAsm = false
+			opts[1].Step()
+			haveAdamAsm = saved
+		}
+		for name, pair := range map[string][2][]float32{
+			"param": {params[0].Value.Data(), params[1].Value.Data()},
+			"m":     {opts[0].m[0].Data(), opts[1].m[0].Data()},
+			"v":     {opts[0].v[0].Data(), opts[1].v[0].Data()},
+		} {
+			for i := range n {
+				if math.Float32bits(pair[0][i]) != math.Float32bits(pair[1][i]) {
+					t.Fatalf("n=%d %s[%d]: kernel %g, Go loop %g", n, name, i, pair[0][i], pair[1][i])
+				}
+			}
+		}
 	}
 }
 
