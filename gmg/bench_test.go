@@ -37,28 +37,40 @@ func decoderBatch(seed uint64, n, p, q int) (z, y *tensor.Tensor) {
 	return z, y
 }
 
-// BenchmarkGMGLoss measures one value and gradient of the GMG loss node on a
-// VAE-sized batch: 64 latent codes of dimension 10 and their 64×64 images.
+// BenchmarkGMGLoss measures one value and gradient of the loss node on
+// VAE-sized batches: 64 latent codes of dimension 10 and their 64×64 grey
+// (q = 4096) or colour (q = 12288) images, on the regulariser's steady state
+// (LossWith with a kept Workspace), with every available BLAS backend.
 func BenchmarkGMGLoss(b *testing.B) {
-	const n, p, q = 64, 10, 4096
-	z, y := decoderBatch(1, n, p, q)
-	yGrad := tensor.New(n, q)
-	tp := autodiff.NewTape(tensor.GoBLAS())
-	for _, cost := range []ot.Cost{ot.Cosine, ot.SqEuclidean} {
-		for _, r := range []Regularizer{GMGRegularizer, DSTRegularizer} {
-			est := Estimator{CostX: cost, CostY: cost}
-			b.Run(fmt.Sprintf("%v/%v/n=%d,p=%d,q=%d", r, cost, n, p, q), func(b *testing.B) {
-				for b.Loop() {
-					tp.Reset()
-					loss, _, err := est.Loss(tp, r, tp.Const(z), tp.Param(y, yGrad))
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := tp.Backward(loss); err != nil {
-						b.Fatal(err)
-					}
+	const n, p = 64, 10
+	backends := []tensor.BLAS{tensor.GoBLAS()}
+	if blas, err := tensor.LoadOpenBLAS(); err == nil {
+		backends = append([]tensor.BLAS{blas}, backends...)
+	}
+	for _, q := range []int{4096, 12288} {
+		z, y := decoderBatch(1, n, p, q)
+		yGrad := tensor.New(n, q)
+		for _, blas := range backends {
+			tp := autodiff.NewTape(blas)
+			for _, cost := range []ot.Cost{ot.Cosine, ot.SqEuclidean} {
+				for _, r := range []Regularizer{GMGRegularizer, DSTRegularizer} {
+					est := Estimator{CostX: cost, CostY: cost}
+					var ws Workspace
+					name := fmt.Sprintf("%v/%v/%s/n=%d,p=%d,q=%d", r, cost, blas.Name(), n, p, q)
+					b.Run(name, func(b *testing.B) {
+						for b.Loop() {
+							tp.Reset()
+							loss, _, err := est.LossWith(&ws, tp, r, tp.Const(z), tp.Param(y, yGrad))
+							if err != nil {
+								b.Fatal(err)
+							}
+							if err := tp.Backward(loss); err != nil {
+								b.Fatal(err)
+							}
+						}
+					})
 				}
-			})
+			}
 		}
 	}
 }

@@ -51,7 +51,18 @@
 // returns a Result whose GradientX and GradientY give the gradients. Loss
 // records DST or GMG on an autodiff.Tape for float32 batches of any shape
 // [n, …], such as NHWC images, and returns the node to add to a training
-// loss. A solver that stops at its iteration cap is reported in
-// Result.Solve.Status, never as an error. The package never prints; a
-// caller can follow the solver through Estimator.Progress.
+// loss. LossWith does the same with a Workspace that a training loop keeps
+// from step to step, so that its buffers are reused. A solver that stops at
+// its iteration cap is reported in Result.Solve.Status, never as an error.
+// The package never prints; a caller can follow the solver through
+// Estimator.Progress.
+//
+// # Precision
+//
+// Evaluate computes in float64. The loss nodes treat a side with at least
+// 64 dimensions and no useful low-rank factorisation, such as a batch of
+// images, with float32 matrix products and the tape's BLAS: one for its cost
+// matrix and one for the gradient into it. Those costs err by about 1e-6
+// relative. The solver, the plan and the coefficients of the gradient stay
+// in float64.
 package gmg

@@ -156,7 +156,7 @@ type Result struct {
 	// is nil for DSTRegularizer.
 	Solve *ot.GWResult
 
-	x, y   *ot.PointCloud
+	x, y   *cloud
 	gradCy []float64 // ∂Value/∂Cy, [n, n], symmetric
 	gradCx []float64 // ∂Value/∂Cx, [n, n], symmetric
 }
@@ -184,7 +184,7 @@ func (e Estimator) GW(x, y *ot.Matrix) (*ot.GWResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.solve(gx, gy)
+	return e.solve(gx.geom, gy.geom, identityPlan(gx.n))
 }
 
 // Evaluate computes the regulariser r on the batch of reference points x
@@ -203,9 +203,15 @@ func (e Estimator) Evaluate(r Regularizer, x, y *ot.Matrix) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return e.evaluate(r, gx, gy, identityPlan(gx.n))
+}
+
+// evaluate computes the regulariser r on the checked clouds gx and gy,
+// starting the solver from init (I/n).
+func (e Estimator) evaluate(r Regularizer, gx, gy *cloud, init *ot.Matrix) (*Result, error) {
 	res := &Result{
 		Regularizer: r,
-		DST:         distortion(gx, gy),
+		DST:         distortion(gx.geom, gy.geom),
 		GW:          math.NaN(),
 		GMG:         math.NaN(),
 		x:           gx,
@@ -213,11 +219,11 @@ func (e Estimator) Evaluate(r Regularizer, x, y *ot.Matrix) (*Result, error) {
 	}
 	if r == DSTRegularizer {
 		res.Value = res.DST
-		res.gradCy, res.gradCx = dstCostGradients(gx, gy)
+		res.gradCy, res.gradCx = dstCostGradients(gx.geom, gy.geom)
 		return res, nil
 	}
 
-	sol, err := e.solve(gx, gy)
+	sol, err := e.solve(gx.geom, gy.geom, init)
 	if err != nil {
 		return nil, err
 	}
@@ -230,17 +236,24 @@ func (e Estimator) Evaluate(r Regularizer, x, y *ot.Matrix) (*Result, error) {
 	return res, nil
 }
 
-// geometries checks the settings and the batch and returns its two point
-// clouds.
-func (e Estimator) geometries(x, y *ot.Matrix) (*ot.PointCloud, *ot.PointCloud, error) {
+// checkSettings returns an error wrapping ErrSettings for an invalid field.
+func (e Estimator) checkSettings() error {
 	if e.Solver != Entropic && e.Solver != Exact {
-		return nil, nil, fmt.Errorf("%w: %v", ErrSettings, e.Solver)
+		return fmt.Errorf("%w: %v", ErrSettings, e.Solver)
 	}
 	if e.Epsilon < 0 || math.IsNaN(e.Epsilon) || math.IsInf(e.Epsilon, 0) {
-		return nil, nil, fmt.Errorf("%w: epsilon %v: it must be a finite number ≥ 0 (0 means %v)", ErrSettings, e.Epsilon, ot.DefaultEpsilon)
+		return fmt.Errorf("%w: epsilon %v: it must be a finite number ≥ 0 (0 means %v)", ErrSettings, e.Epsilon, ot.DefaultEpsilon)
 	}
 	if e.Threshold < 0 || math.IsNaN(e.Threshold) || e.MaxIterations < 0 {
-		return nil, nil, fmt.Errorf("%w: threshold %v and max iterations %d must not be negative (0 means the default)", ErrSettings, e.Threshold, e.MaxIterations)
+		return fmt.Errorf("%w: threshold %v and max iterations %d must not be negative (0 means the default)", ErrSettings, e.Threshold, e.MaxIterations)
+	}
+	return nil
+}
+
+// geometries checks the settings and the batch and returns its two clouds.
+func (e Estimator) geometries(x, y *ot.Matrix) (*cloud, *cloud, error) {
+	if err := e.checkSettings(); err != nil {
+		return nil, nil, err
 	}
 	if x == nil || y == nil || x.Rows < 1 || y.Rows < 1 {
 		return nil, nil, fmt.Errorf("%w: the batch needs at least one reference point and one image", ErrShape)
@@ -248,11 +261,11 @@ func (e Estimator) geometries(x, y *ot.Matrix) (*ot.PointCloud, *ot.PointCloud, 
 	if x.Rows != y.Rows {
 		return nil, nil, fmt.Errorf("%w: %d reference points and %d images: a map has one image per point", ErrShape, x.Rows, y.Rows)
 	}
-	gx, err := ot.NewPointCloud(x, e.CostX, ot.NormalizeNone)
+	gx, err := newCloud(x, e.CostX)
 	if err != nil {
 		return nil, nil, fmt.Errorf("gmg: reference points: %w", err)
 	}
-	gy, err := ot.NewPointCloud(y, e.CostY, ot.NormalizeNone)
+	gy, err := newCloud(y, e.CostY)
 	if err != nil {
 		return nil, nil, fmt.Errorf("gmg: images: %w", err)
 	}
@@ -266,10 +279,10 @@ func (e Estimator) AbsoluteEpsilon(x, y *ot.Matrix) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return e.absoluteEpsilon(gx, gy)
+	return e.absoluteEpsilon(gx.geom, gy.geom)
 }
 
-func (e Estimator) absoluteEpsilon(gx, gy *ot.PointCloud) (float64, error) {
+func (e Estimator) absoluteEpsilon(gx, gy ot.Geometry) (float64, error) {
 	eps := e.Epsilon
 	if eps == 0 {
 		eps = ot.DefaultEpsilon
@@ -289,13 +302,13 @@ func (e Estimator) absoluteEpsilon(gx, gy *ot.PointCloud) (float64, error) {
 	return 0, fmt.Errorf("%w: epsilon mode %v", ErrSettings, e.EpsilonMode)
 }
 
-// solve runs the chosen solver from the identity plan I/n.
-func (e Estimator) solve(gx, gy *ot.PointCloud) (*ot.GWResult, error) {
+// solve runs the chosen solver from init, the identity plan I/n. Each call
+// starts afresh: the potentials of an earlier batch belong to other points.
+func (e Estimator) solve(gx, gy ot.Geometry, init *ot.Matrix) (*ot.GWResult, error) {
 	q, err := ot.NewQuadraticProblem(gx, gy, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("gmg: %w", err)
 	}
-	init := identityPlan(gx.Len())
 	var sol *ot.GWResult
 	switch e.Solver {
 	case Exact:
@@ -336,7 +349,7 @@ func identityPlan(n int) *ot.Matrix {
 }
 
 // meanAbs returns the mean of |C[i, k]| over the n² entries.
-func meanAbs(g *ot.PointCloud) float64 {
+func meanAbs(g ot.Geometry) float64 {
 	n := g.Len()
 	var total float64
 	for i := 0; i < n; i++ {
@@ -350,7 +363,7 @@ func meanAbs(g *ot.PointCloud) float64 {
 }
 
 // distortion returns DST_n = (1/(2n²)) Σ (Cx − Cy)².
-func distortion(gx, gy *ot.PointCloud) float64 {
+func distortion(gx, gy ot.Geometry) float64 {
 	n := gx.Len()
 	var total float64
 	for i := 0; i < n; i++ {
@@ -365,7 +378,7 @@ func distortion(gx, gy *ot.PointCloud) float64 {
 }
 
 // dstCostGradients returns ∂DST/∂Cy = (Cy − Cx)/n² and ∂DST/∂Cx = −∂DST/∂Cy.
-func dstCostGradients(gx, gy *ot.PointCloud) (gradCy, gradCx []float64) {
+func dstCostGradients(gx, gy ot.Geometry) (gradCy, gradCx []float64) {
 	n := gx.Len()
 	inv := 1 / (float64(n) * float64(n))
 	gradCy, gradCx = make([]float64, n*n), make([]float64, n*n)

@@ -2,6 +2,7 @@ package gmg_test
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/gromov-monge/gmg/autodiff"
 	"github.com/gromov-monge/gmg/gmg"
@@ -45,4 +46,41 @@ func ExampleEstimator_Loss() {
 	// Output:
 	// loss 3.3333, solver converged
 	// ∂GMG/∂y = [2.2222 -4.4444 2.2222]
+}
+
+// A training loop keeps one Workspace for its regulariser node, so that
+// steps after the first reuse its buffers. Here gradient descent on 64-pixel
+// images of four codes lowers their distortion.
+func ExampleEstimator_LossWith() {
+	z := tensor.FromSlice([]float32{0, 0, 1, 0, 0, 1, 1, 1}, 4, 2)
+	images := tensor.New(4, 64)
+	for i := 0; i < 4; i++ {
+		for k := 0; k < 64; k++ {
+			images.Data()[i*64+k] = float32(math.Sin(float64(3*i+k) / 7))
+		}
+	}
+	imageGrad := tensor.New(4, 64)
+
+	tp := autodiff.NewTape(tensor.GoBLAS())
+	est := gmg.Estimator{}
+	var ws gmg.Workspace
+	for step := 0; step < 3; step++ {
+		tp.Reset()
+		imageGrad.Zero()
+		loss, _, err := est.LossWith(&ws, tp, gmg.DSTRegularizer, tp.Const(z), tp.Param(images, imageGrad))
+		if err != nil {
+			panic(err)
+		}
+		if err := tp.Backward(loss); err != nil {
+			panic(err)
+		}
+		fmt.Printf("step %d: DST %.4g\n", step, loss.Value.Item())
+		for k, g := range imageGrad.Data() {
+			images.Data()[k] -= 1e-3 * g
+		}
+	}
+	// Output:
+	// step 0: DST 173.2
+	// step 1: DST 153.5
+	// step 2: DST 137
 }

@@ -87,7 +87,7 @@ func gapFunction(t *testing.T, est Estimator, x, y *ot.Matrix, centre *Result) f
 			return r.GMG
 		}
 	}
-	sx, sy := centre.x.Scale(), centre.y.Scale()
+	sx, sy := centre.x.scale, centre.y.scale
 	plan := centre.Solve.Plan
 	return func() float64 {
 		gx, _ := ot.NewPointCloud(x, ot.SqEuclidean, ot.NormalizeNone)

@@ -22,9 +22,9 @@ import (
 // The marginal terms vanish for an exact coupling of the uniform weights; they
 // make the value and the gradient exact for the plan as returned.
 func (r *Result) setGap() error {
-	n := r.x.Len()
+	n := r.x.n
 	plan := r.Solve.Plan
-	push, err := ot.Pushforward(r.x, plan) // PᵀCxP
+	push, err := ot.Pushforward(r.x.geom, plan) // PᵀCxP
 	if err != nil {
 		return fmt.Errorf("gmg: %w", err)
 	}
@@ -36,7 +36,7 @@ func (r *Result) setGap() error {
 	for j := 0; j < n; j++ {
 		var line float64
 		for l := 0; l < n; l++ {
-			cx, cy := r.x.At(j, l), r.y.At(j, l)
+			cx, cy := r.x.geom.At(j, l), r.y.geom.At(j, l)
 			m := push.Data[j*n+l] - cx*uniform
 			line += m*cy + 0.5*cx*cx*(uniform-rows[j]*rows[l]) + 0.5*cy*cy*(uniform-cols[j]*cols[l])
 			r.gradCy[j*n+l] = m + cy*(uniform-cols[j]*cols[l])
@@ -50,7 +50,7 @@ func (r *Result) setGap() error {
 // referenceCostGradient returns ∂GMG/∂Cx = P·Cy·Pᵀ − Cy/n² + Cx∘(J/n² − a'a'ᵀ),
 // the counterpart of ∂GMG/∂Cy with the roles of X and Y exchanged.
 func (r *Result) referenceCostGradient() ([]float64, error) {
-	n := r.x.Len()
+	n := r.x.n
 	plan := r.Solve.Plan
 	planT := &ot.Matrix{Rows: n, Cols: n, Data: make([]float64, n*n)}
 	for i := 0; i < n; i++ {
@@ -58,7 +58,7 @@ func (r *Result) referenceCostGradient() ([]float64, error) {
 			planT.Data[j*n+i] = plan.Data[i*n+j]
 		}
 	}
-	push, err := ot.Pushforward(r.y, planT) // P·Cy·Pᵀ
+	push, err := ot.Pushforward(r.y.geom, planT) // P·Cy·Pᵀ
 	if err != nil {
 		return nil, fmt.Errorf("gmg: %w", err)
 	}
@@ -67,8 +67,8 @@ func (r *Result) referenceCostGradient() ([]float64, error) {
 	grad := make([]float64, n*n)
 	for i := 0; i < n; i++ {
 		for k := 0; k < n; k++ {
-			cx := r.x.At(i, k)
-			grad[i*n+k] = push.Data[i*n+k] - r.y.At(i, k)*uniform + cx*(uniform-rows[i]*rows[k])
+			cx := r.x.geom.At(i, k)
+			grad[i*n+k] = push.Data[i*n+k] - r.y.geom.At(i, k)*uniform + cx*(uniform-rows[i]*rows[k])
 		}
 	}
 	return grad, nil
@@ -90,7 +90,8 @@ func marginals(p *ot.Matrix) (rows, cols []float64) {
 // the envelope theorem. For the exact solver it is exact where the optimal
 // plan is unique and stays optimal under small moves of Y. For the entropic
 // solver it is the exact gradient of DST_n − min_P (E(P) − ε·H(P)) at fixed
-// ε. It costs O(n²·q).
+// ε. It is computed in float64 in O(n²·q), also for a Result of Loss, whose
+// float32 images it reads.
 func (r *Result) GradientY() *ot.Matrix {
 	return costGradient(r.y, r.gradCy)
 }
@@ -109,8 +110,8 @@ func (r *Result) GradientX() (*ot.Matrix, error) {
 	return costGradient(r.x, r.gradCx), nil
 }
 
-// costGradient returns ∂/∂Z of L = Σ_{j,l} W[j,l]·C[j,l] for the point cloud
-// g (points Z [n, d], costs C) and a symmetric W = ∂L/∂C ([n, n]):
+// costGradient returns ∂/∂Z of L = Σ_{j,l} W[j,l]·C[j,l] for the cloud g
+// (points Z [n, d], costs C) and a symmetric W = ∂L/∂C ([n, n]), in float64:
 //
 //	squared-Euclidean, C = ||z_j − z_l||²/s: ∂L/∂z_j = (4/s)((W·1)_j z_j − (W·Z)_j)
 //	inner product,     C = ⟨z_j, z_l⟩:       ∂L/∂z_j = 2(W·Z)_j
@@ -119,16 +120,16 @@ func (r *Result) GradientX() (*ot.Matrix, error) {
 //
 // where s (ScaledSqEuclidean's mean) is held constant. It costs O(n²·d) and
 // never forms the n² difference vectors.
-func costGradient(g *ot.PointCloud, w []float64) *ot.Matrix {
-	z := g.Points()
+func costGradient(g *cloud, w []float64) *ot.Matrix {
+	z := g.points()
 	n, d := z.Rows, z.Cols
 	src := z.Data
 	var norms []float64
-	if g.Cost() == ot.Cosine {
+	if g.cost == ot.Cosine {
 		src, norms = unitRows(z)
 	}
 	out := &ot.Matrix{Rows: n, Cols: d, Data: make([]float64, n*d)}
-	scale := g.Scale()
+	scale := g.scale
 	tensor.Parallel(n, func(_, lo, hi int) {
 		for j := lo; j < hi; j++ {
 			gj := out.Data[j*d : (j+1)*d]
@@ -141,7 +142,7 @@ func costGradient(g *ot.PointCloud, w []float64) *ot.Matrix {
 					axpy(wjl, src[l*d:(l+1)*d], gj)
 				}
 			}
-			switch g.Cost() {
+			switch g.cost {
 			case ot.SqEuclidean, ot.ScaledSqEuclidean:
 				f := 4 / scale
 				zj := src[j*d : (j+1)*d]
