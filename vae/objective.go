@@ -93,7 +93,7 @@ func (t *Trainer) regularizer(z, mean, logits *autodiff.Var) (*autodiff.Var, err
 	default:
 		panic(fmt.Sprintf("vae: placement %v", t.cfg.Placement))
 	}
-	r, _, err := t.estimator.Loss(tp, kind, x, y)
+	r, _, err := t.estimator.LossWith(&t.gmgWorkspace, tp, kind, x, y)
 	if err != nil {
 		return nil, fmt.Errorf("%v regularizer on the %v: %w", t.cfg.Regularizer, t.cfg.Placement, err)
 	}

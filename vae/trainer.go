@@ -75,6 +75,8 @@ type Trainer struct {
 
 	tape, discTape, evalTape *autodiff.Tape
 	estimator                gmg.Estimator
+	// gmgWorkspace keeps the regulariser's buffers from step to step.
+	gmgWorkspace gmg.Workspace
 
 	dataSource, noiseSource *rand.PCG
 	dataRNG, noiseRNG       *rand.Rand
