@@ -1,12 +1,21 @@
 // Command gmgstep measures what a GMG or DST regulariser adds to one VAE
 // training step: the value and gradient of the loss node on a batch of 64
-// latent codes (p = 10) and their 64×64 grey images (q = 4096), against one
-// β-VAE step (forward, backward, Adam) at batch 64 on 64×64×1 images.
+// latent codes (p = 10) and their 64×64 images, against one β-VAE step
+// (forward, backward, Adam) at batch 64 on images of the same shape. Grey
+// images (q = 4096) are dSprites' shape and colour ones (q = 12288)
+// Shapes3D's.
 //
-// Each round times -steps VAE steps and then -steps regulariser evaluations
-// per setting, alternating (VAE, regularisers, VAE, regularisers, ...), and
-// prints the median time of each and the regulariser's share of a VAE step.
-// The summary gives the median share over rounds.
+// For each image shape, each round times -steps VAE steps and then -steps
+// evaluations of every regulariser setting, alternating (VAE, regularisers,
+// VAE, regularisers, ...). It prints the median time of each, the
+// regulariser's share of a VAE step, and the heap allocations per call. The
+// summary gives the median share over rounds. The regularisers run as the
+// trainer runs them, through gmg.Estimator.LossWith with a kept Workspace.
+//
+// The settings are GMG with cosine and with squared-Euclidean costs and DST
+// with cosine costs on the decoder (codes to images, gradient into the
+// images), and GMG with cosine costs on the encoder (images to codes,
+// gradient into the codes).
 //
 // The images are sigmoid(z·W) for a fixed random W with entries of variance
 // 1/p: a stand-in for a trained decoder's output that varies smoothly with the
@@ -15,7 +24,7 @@
 //
 // Usage:
 //
-//	go run ./bench/gmgstep [-rounds 5] [-steps 10]
+//	go run ./bench/gmgstep [-channels 1,3] [-rounds 5] [-steps 10]
 package main
 
 import (
@@ -26,6 +35,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,14 +50,15 @@ import (
 const (
 	batch  = 64
 	latent = 10
-	pixels = 64 * 64
+	side   = 64
 )
 
 func main() {
+	channelsFlag := flag.String("channels", "1,3", "comma-separated channel counts of the 64×64 images")
 	rounds := flag.Int("rounds", 5, "number of alternating rounds")
 	steps := flag.Int("steps", 10, "timed VAE steps and regulariser evaluations per round")
 	flag.Parse()
-	if err := run(*rounds, *steps); err != nil {
+	if err := run(*channelsFlag, *rounds, *steps); err != nil {
 		fmt.Fprintln(os.Stderr, "gmgstep:", err)
 		os.Exit(1)
 	}
@@ -55,14 +66,30 @@ func main() {
 
 // setting is one regulariser configuration to time.
 type setting struct {
-	name string
-	reg  gmg.Regularizer
-	est  gmg.Estimator
+	name    string
+	reg     gmg.Regularizer
+	est     gmg.Estimator
+	encoder bool // images to codes, instead of codes to images
 }
 
-func run(rounds, steps int) error {
+var settings = []setting{
+	{"gmg/cosine", gmg.GMGRegularizer, gmg.Estimator{CostX: ot.Cosine, CostY: ot.Cosine}, false},
+	{"gmg/sqeuclidean", gmg.GMGRegularizer, gmg.Estimator{}, false},
+	{"dst/cosine", gmg.DSTRegularizer, gmg.Estimator{CostX: ot.Cosine, CostY: ot.Cosine}, false},
+	{"gmg/cosine/encoder", gmg.GMGRegularizer, gmg.Estimator{CostX: ot.Cosine, CostY: ot.Cosine}, true},
+}
+
+func run(channelsFlag string, rounds, steps int) error {
 	if rounds < 1 || steps < 1 {
 		return fmt.Errorf("-rounds %d and -steps %d must be at least 1", rounds, steps)
+	}
+	var channels []int
+	for _, f := range strings.Split(channelsFlag, ",") {
+		c, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || c < 1 {
+			return fmt.Errorf("invalid channel count %q in -channels", f)
+		}
+		channels = append(channels, c)
 	}
 	blas, err := tensor.DefaultBLAS()
 	if err != nil {
@@ -72,51 +99,58 @@ func run(rounds, steps int) error {
 		blas.Name(), blas.Core(), tensor.Workers(), runtime.GOMAXPROCS(0), loadAverage())
 	defer func() { fmt.Printf("load average at the end %s\n", loadAverage()) }()
 
-	step, err := newVAEStep(blas)
+	for _, c := range channels {
+		if err := runShape(blas, c, rounds, steps); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runShape runs the rounds for 64×64 images of c channels.
+func runShape(blas tensor.BLAS, c, rounds, steps int) error {
+	step, err := newVAEStep(blas, c)
 	if err != nil {
 		return err
 	}
-	settings := []setting{
-		{"gmg/cosine", gmg.GMGRegularizer, gmg.Estimator{CostX: ot.Cosine, CostY: ot.Cosine}},
-		{"gmg/sqeuclidean", gmg.GMGRegularizer, gmg.Estimator{}},
-		{"dst/cosine", gmg.DSTRegularizer, gmg.Estimator{CostX: ot.Cosine, CostY: ot.Cosine}},
-	}
-	reg := newRegularizerStep(blas)
-
-	// Warm-up: the first steps allocate the tapes' buffers.
+	reg := newRegularizerStep(blas, c)
+	// Warm-up: the first steps allocate the tapes' and workspaces' buffers.
 	for range 2 {
 		if err := step.run(); err != nil {
 			return err
 		}
-		for _, s := range settings {
-			if err := reg.run(s); err != nil {
+		for k := range settings {
+			if err := reg.run(k); err != nil {
 				return err
 			}
 		}
 	}
 
+	fmt.Printf("images 64×64×%d (q = %d)\n", c, side*side*c)
 	shares := make([][]float64, len(settings))
+	allocs := make([]float64, len(settings))
 	var vaeTimes []float64
 	for r := range rounds {
-		vaeTime, err := medianTime(steps, step.run)
+		vaeTime, _, err := medianTime(steps, step.run)
 		if err != nil {
 			return err
 		}
 		vaeTimes = append(vaeTimes, vaeTime)
 		line := []string{fmt.Sprintf("round %d: VAE step %.1f ms", r+1, 1e3*vaeTime)}
 		for k, s := range settings {
-			t, err := medianTime(steps, func() error { return reg.run(s) })
+			t, a, err := medianTime(steps, func() error { return reg.run(k) })
 			if err != nil {
 				return err
 			}
 			shares[k] = append(shares[k], t/vaeTime)
-			line = append(line, fmt.Sprintf("%s %.1f ms (%.1f%%)", s.name, 1e3*t, 100*t/vaeTime))
+			allocs[k] = a
+			line = append(line, fmt.Sprintf("%s %.2f ms (%.1f%%)", s.name, 1e3*t, 100*t/vaeTime))
 		}
 		fmt.Println(strings.Join(line, ", "))
 	}
 	fmt.Printf("median VAE step %.1f ms\n", 1e3*median(vaeTimes))
 	for k, s := range settings {
-		fmt.Printf("%s: median share of a VAE step %.1f%%\n", s.name, 100*median(shares[k]))
+		fmt.Printf("%s: median share of a VAE step %.1f%%, %.0f heap allocations per call\n", s.name, 100*median(shares[k]), allocs[k])
 	}
 	return nil
 }
@@ -131,13 +165,13 @@ type vaeStep struct {
 	rng   *rand.Rand
 }
 
-func newVAEStep(blas tensor.BLAS) (*vaeStep, error) {
+func newVAEStep(blas tensor.BLAS, channels int) (*vaeStep, error) {
 	rng := rand.New(rand.NewPCG(0, 0))
-	m, err := vae.NewModel(vae.Benchmark(1), rng)
+	m, err := vae.NewModel(vae.Benchmark(channels), rng)
 	if err != nil {
 		return nil, err
 	}
-	x := tensor.New(batch, 64, 64, 1)
+	x := tensor.New(batch, side, side, channels)
 	for i := range x.Data() {
 		if rng.Float64() < 0.3 {
 			x.Data()[i] = 1
@@ -158,18 +192,19 @@ func (s *vaeStep) run() error {
 	return nil
 }
 
-// regularizerStep evaluates a regulariser's loss node and its gradient with
-// respect to the images, the work a regulariser on the decoder adds to a
-// training step.
+// regularizerStep evaluates a regulariser's loss node and its gradient, the
+// work a regulariser adds to a training step: into the images on the
+// decoder, into the codes on the encoder.
 type regularizerStep struct {
-	tape      *autodiff.Tape
-	codes     *tensor.Tensor
-	images    *tensor.Tensor
-	imageGrad *tensor.Tensor
+	tape              *autodiff.Tape
+	codes, codeGrad   *tensor.Tensor
+	images, imageGrad *tensor.Tensor
+	workspaces        []gmg.Workspace
 }
 
-func newRegularizerStep(blas tensor.BLAS) *regularizerStep {
+func newRegularizerStep(blas tensor.BLAS, channels int) *regularizerStep {
 	rng := rand.New(rand.NewPCG(1, 1))
+	pixels := side * side * channels
 	codes := tensor.New(batch, latent)
 	for k := range codes.Data() {
 		codes.Data()[k] = float32(rng.NormFloat64())
@@ -178,7 +213,7 @@ func newRegularizerStep(blas tensor.BLAS) *regularizerStep {
 	for k := range w {
 		w[k] = rng.NormFloat64() / math.Sqrt(latent)
 	}
-	images := tensor.New(batch, 64, 64, 1)
+	images := tensor.New(batch, side, side, channels)
 	for i := 0; i < batch; i++ {
 		for j := 0; j < pixels; j++ {
 			var s float64
@@ -188,29 +223,47 @@ func newRegularizerStep(blas tensor.BLAS) *regularizerStep {
 			images.Data()[i*pixels+j] = float32(1 / (1 + math.Exp(-s)))
 		}
 	}
-	return &regularizerStep{tape: autodiff.NewTape(blas), codes: codes, images: images, imageGrad: tensor.New(batch, 64, 64, 1)}
+	return &regularizerStep{
+		tape:       autodiff.NewTape(blas),
+		codes:      codes,
+		codeGrad:   tensor.New(batch, latent),
+		images:     images,
+		imageGrad:  tensor.New(batch, side, side, channels),
+		workspaces: make([]gmg.Workspace, len(settings)),
+	}
 }
 
-func (s *regularizerStep) run(set setting) error {
-	s.tape.Reset()
-	loss, _, err := set.est.Loss(s.tape, set.reg, s.tape.Const(s.codes), s.tape.Param(s.images, s.imageGrad))
+// run evaluates settings[k] with its own kept workspace.
+func (s *regularizerStep) run(k int) error {
+	set := settings[k]
+	tp := s.tape
+	tp.Reset()
+	x, y := tp.Const(s.codes), tp.Param(s.images, s.imageGrad)
+	if set.encoder {
+		x, y = tp.Const(s.images), tp.Param(s.codes, s.codeGrad)
+	}
+	loss, _, err := set.est.LossWith(&s.workspaces[k], tp, set.reg, x, y)
 	if err != nil {
 		return err
 	}
-	return s.tape.Backward(loss)
+	return tp.Backward(loss)
 }
 
-// medianTime runs f n times and returns the median duration in seconds.
-func medianTime(n int, f func() error) (float64, error) {
+// medianTime runs f n times and returns the median duration in seconds and
+// the heap allocations per call.
+func medianTime(n int, f func() error) (seconds, allocs float64, err error) {
 	times := make([]float64, n)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	for i := range times {
 		start := time.Now()
 		if err := f(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		times[i] = time.Since(start).Seconds()
 	}
-	return median(times), nil
+	runtime.ReadMemStats(&after)
+	return median(times), float64(after.Mallocs-before.Mallocs) / float64(n), nil
 }
 
 func median(v []float64) float64 {
