@@ -44,12 +44,14 @@ func (e *sinkhornEngine) newtonUsable() bool {
 func (e *sinkhornEngine) newtonSolve(threshold float64, maxSteps int) (int, []float64, bool) {
 	e.absorb()
 	n, m, eps := e.n, e.m, e.eps
-	p := make([]float64, n*m)
-	r, c := make([]float64, n), make([]float64, m)
-	gf, gg := make([]float64, n), make([]float64, m)
-	df, dg := make([]float64, n), make([]float64, m)
-	f2, g2 := make([]float64, n), make([]float64, m)
-	w := make([]float64, m*m)
+	// The buffers live in the engine, which runs a phase per inner solve.
+	e.newton = grow(e.newton, n*m+m*m+4*(n+m))
+	buf := e.newton
+	p, w, buf := buf[:n*m], buf[n*m:n*m+m*m], buf[n*m+m*m:]
+	r, c, buf := buf[:n], buf[n:n+m], buf[n+m:]
+	gf, gg, buf := buf[:n], buf[n:n+m], buf[n+m:]
+	df, dg, buf := buf[:n], buf[n:n+m], buf[n+m:]
+	f2, g2 := buf[:n], buf[n:n+m]
 
 	value := e.dualAt(e.alpha, e.beta, p, r, c)
 	var trace []float64

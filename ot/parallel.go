@@ -28,6 +28,26 @@ func blockRange(n, nb, k int) (lo, hi int) {
 // or n when that is smaller.
 func numBlocks(n int) int { return min(n, reduceBlocks) }
 
+// serial reports whether forBlocks (with nb blocks) or forRows (with nb = n
+// rows) runs a loop of this much work on the calling goroutine. A closure or
+// method value passed to them is allocated on the heap even then, because the
+// parallel path hands it to goroutines. Loops that run at every iteration
+// therefore test serial first and call their body directly, or through
+// eachBlock, which keeps it on the stack. Both paths split the rows alike, so
+// the results are the same.
+func serial(nb, work int) bool {
+	return work < serialWork || runtime.GOMAXPROCS(0) <= 1 || nb < 2
+}
+
+// eachBlock calls f(k, lo, hi) for each block k of nb blocks over n rows, in
+// order, on the calling goroutine.
+func eachBlock(n, nb int, f func(k, lo, hi int)) {
+	for k := 0; k < nb; k++ {
+		lo, hi := blockRange(n, nb, k)
+		f(k, lo, hi)
+	}
+}
+
 // forBlocks calls f(k, lo, hi) for each block k of nb blocks over n rows,
 // concurrently when work (the total number of multiply-adds) is large enough.
 // f must write only to memory owned by block k.

@@ -18,26 +18,42 @@ func (c *costs) mulVec(v, out []float64) {
 		}
 		return
 	}
-	forRows(n, n*n, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			out[i] = dot(c.dense[i*n:(i+1)*n], v)
-		}
-	})
+	if serial(n, n*n) {
+		c.denseMulVec(v, out, 0, n)
+		return
+	}
+	forRows(n, n*n, func(lo, hi int) { c.denseMulVec(v, out, lo, hi) })
+}
+
+// denseMulVec sets out[i] = (C·v)_i for the rows lo to hi.
+func (c *costs) denseMulVec(v, out []float64, lo, hi int) {
+	n := c.n
+	for i := lo; i < hi; i++ {
+		out[i] = dot(c.dense[i*n:(i+1)*n], v)
+	}
 }
 
 // sqMulVec sets out = (C∘C)·v, the entrywise square of C times v.
 func (c *costs) sqMulVec(v, out []float64) {
 	n := c.n
-	forRows(n, n*n, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			row := c.dense[i*n : (i+1)*n]
-			var s float64
-			for k, x := range row {
-				s += x * x * v[k]
-			}
-			out[i] = s
+	if serial(n, n*n) {
+		c.sqMulVecRows(v, out, 0, n)
+		return
+	}
+	forRows(n, n*n, func(lo, hi int) { c.sqMulVecRows(v, out, lo, hi) })
+}
+
+// sqMulVecRows sets out[i] = ((C∘C)·v)_i for the rows lo to hi.
+func (c *costs) sqMulVecRows(v, out []float64, lo, hi int) {
+	n := c.n
+	for i := lo; i < hi; i++ {
+		row := c.dense[i*n : (i+1)*n]
+		var s float64
+		for k, x := range row {
+			s += x * x * v[k]
 		}
-	})
+		out[i] = s
+	}
 }
 
 // sandwich computes Cx·P·Cyᵀ for plans of one shape and keeps the buffers

@@ -89,15 +89,23 @@ func (q *QuadraticProblem) cross(p, out []float64) {
 // linearize sets g = cx2a ⊕ cy2b − 2·s, where s = cross(P).
 func (q *QuadraticProblem) linearize(s, g []float64) {
 	n, m := q.x.n, q.y.n
-	forRows(n, n*m, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			ci := q.cx2a[i]
-			gi, si := g[i*m:(i+1)*m], s[i*m:(i+1)*m]
-			for j, sij := range si {
-				gi[j] = ci + q.cy2b[j] - 2*sij
-			}
+	if serial(n, n*m) {
+		q.linearizeRows(s, g, 0, n)
+		return
+	}
+	forRows(n, n*m, func(lo, hi int) { q.linearizeRows(s, g, lo, hi) })
+}
+
+// linearizeRows computes rows lo to hi of linearize.
+func (q *QuadraticProblem) linearizeRows(s, g []float64, lo, hi int) {
+	m := q.y.n
+	for i := lo; i < hi; i++ {
+		ci := q.cx2a[i]
+		gi, si := g[i*m:(i+1)*m], s[i*m:(i+1)*m]
+		for j, sij := range si {
+			gi[j] = ci + q.cy2b[j] - 2*sij
 		}
-	})
+	}
 }
 
 // objective returns E(P) given s = cross(P), using P's own marginals:

@@ -268,11 +268,13 @@ type sinkhornEngine struct {
 	colSum      []float64
 	parts       partials
 	errParts    []float64
+	costParts   []float64
 	fallback    []bool
 	// blockFallback marks the reduction blocks with a fallback row.
 	blockFallback []bool
-	// laplace is the scratch space of solveLaplacian.
-	laplace []float64
+	// newton and laplace are the buffers of newtonSolve and solveLaplacian,
+	// saved holds the potentials from before a Newton phase.
+	newton, laplace, saved []float64
 	// kernelValid reports that k holds the kernel for the current alpha,
 	// beta, eps and cost.
 	kernelValid bool
@@ -445,8 +447,8 @@ func (e *sinkhornEngine) confirm(s Sinkhorn) (bool, error) {
 // go back to that iterate and Sinkhorn resumes from there.
 func (e *sinkhornEngine) newtonPhase(s Sinkhorn, it int, rowErr float64, out *sinkhornOutcome) (int, bool, bool, error) {
 	e.absorb()
-	alpha0 := append([]float64(nil), e.alpha...)
-	beta0 := append([]float64(nil), e.beta...)
+	e.saved = append(append(e.saved[:0], e.alpha...), e.beta...)
+	alpha0, beta0 := e.saved[:e.n], e.saved[e.n:]
 	steps, trace, ok := e.newtonSolve(s.Threshold, min(s.MaxIterations-it, newtonMaxSteps))
 	out.trace = append(out.trace, trace...)
 	e.kernelValid = false
@@ -493,19 +495,26 @@ func (e *sinkhornEngine) buildKernel() {
 	if len(e.k) != n*m {
 		e.k = make([]float64, n*m)
 	}
-	inv := 1 / e.eps
-	forRows(n, n*m*8, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			ki := e.k[i*m : (i+1)*m]
-			ci := e.c[i*m : (i+1)*m]
-			ai := e.alpha[i]
-			top := exponents(ki, e.beta, ci, ai, inv)
-			expShift(ki, ki, top)
-			e.alpha[i] = ai - e.eps*top
-			e.u[i] = 1
-		}
-	})
+	if serial(n, n*m*8) {
+		e.kernelRows(0, n)
+	} else {
+		forRows(n, n*m*8, e.kernelRows)
+	}
 	e.kernelValid = true
+}
+
+// kernelRows computes rows lo to hi of the shifted kernel for buildKernel.
+func (e *sinkhornEngine) kernelRows(lo, hi int) {
+	m, inv := e.m, 1/e.eps
+	for i := lo; i < hi; i++ {
+		ki := e.k[i*m : (i+1)*m]
+		ci := e.c[i*m : (i+1)*m]
+		ai := e.alpha[i]
+		top := exponents(ki, e.beta, ci, ai, inv)
+		expShift(ki, ki, top)
+		e.alpha[i] = ai - e.eps*top
+		e.u[i] = 1
+	}
 }
 
 // kernelIteration runs one stabilised iteration: u = a/(K·v), then
@@ -526,24 +535,11 @@ func (e *sinkhornEngine) kernelIteration() (float64, bool, error) {
 	if len(e.blockFallback) != nb {
 		e.blockFallback = make([]bool, nb)
 	}
-	forBlocks(n, nb, 2*n*m, func(blk, lo, hi int) {
-		e.blockFallback[blk] = false
-		w := e.parts.block(blk)
-		var errSum float64
-		for i := lo; i < hi; i++ {
-			ki := e.k[i*m : (i+1)*m]
-			s := dot(ki, e.v)
-			errSum += math.Abs(e.u[i]*s - e.a[i])
-			if !(s >= tinySum) || math.IsInf(s, 1) {
-				e.fallback[i] = true
-				e.blockFallback[blk] = true
-				continue
-			}
-			e.u[i] = e.a[i] / s
-			axpy(e.u[i], ki, w)
-		}
-		e.errParts[blk] = errSum
-	})
+	if serial(nb, 2*n*m) {
+		eachBlock(n, nb, e.rowUpdate)
+	} else {
+		forBlocks(n, nb, 2*n*m, e.rowUpdate)
+	}
 	rowErr := sum(e.errParts)
 	for blk, any := range e.blockFallback {
 		if !any {
@@ -574,6 +570,29 @@ func (e *sinkhornEngine) kernelIteration() (float64, bool, error) {
 		return 0, false, fmt.Errorf("%w: NaN in the Sinkhorn row sums at ε = %v", ErrNumerical, e.eps)
 	}
 	return rowErr, valid, nil
+}
+
+// rowUpdate sets u_i = a_i/(K·v)_i for the rows lo to hi of block blk and
+// adds u_i·K_i to the block's partial column sums. It marks the rows whose
+// kernel sum is out of range for a log-sum-exp fallback.
+func (e *sinkhornEngine) rowUpdate(blk, lo, hi int) {
+	m := e.m
+	e.blockFallback[blk] = false
+	w := e.parts.block(blk)
+	var errSum float64
+	for i := lo; i < hi; i++ {
+		ki := e.k[i*m : (i+1)*m]
+		s := dot(ki, e.v)
+		errSum += math.Abs(e.u[i]*s - e.a[i])
+		if !(s >= tinySum) || math.IsInf(s, 1) {
+			e.fallback[i] = true
+			e.blockFallback[blk] = true
+			continue
+		}
+		e.u[i] = e.a[i] / s
+		axpy(e.u[i], ki, w)
+	}
+	e.errParts[blk] = errSum
 }
 
 func (e *sinkhornEngine) scalingsOutOfRange() bool {
@@ -713,21 +732,11 @@ func (e *sinkhornEngine) finish(mode SinkhornMode) error {
 	}
 	nb := numBlocks(n)
 	e.parts.reset(nb, m)
-	forBlocks(n, nb, 2*n*m, func(blk, lo, hi int) {
-		col := e.parts.block(blk)
-		for i := lo; i < hi; i++ {
-			ki := e.k[i*m : (i+1)*m]
-			ui := e.u[i]
-			var rs float64
-			for j, x := range ki {
-				p := ui * x * e.v[j]
-				ki[j] = p
-				rs += p
-				col[j] += p
-			}
-			e.rowSum[i] = rs
-		}
-	})
+	if serial(nb, 2*n*m) {
+		eachBlock(n, nb, e.planRows)
+	} else {
+		forBlocks(n, nb, 2*n*m, e.planRows)
+	}
 	e.parts.sumInto(e.colSum)
 	// The kernel buffer now holds the plan; fold the scalings into the
 	// potentials so that alpha, beta describe the plan alone.
@@ -742,6 +751,26 @@ func (e *sinkhornEngine) finish(mode SinkhornMode) error {
 	return nil
 }
 
+// planRows writes rows lo to hi of the plan P = diag(u)·K·diag(v) over the
+// kernel, their sums into rowSum and their column sums into block blk's
+// partials.
+func (e *sinkhornEngine) planRows(blk, lo, hi int) {
+	m := e.m
+	col := e.parts.block(blk)
+	for i := lo; i < hi; i++ {
+		ki := e.k[i*m : (i+1)*m]
+		ui := e.u[i]
+		var rs float64
+		for j, x := range ki {
+			p := ui * x * e.v[j]
+			ki[j] = p
+			rs += p
+			col[j] += p
+		}
+		e.rowSum[i] = rs
+	}
+}
+
 // buildKernelExact computes K = exp((alpha ⊕ beta − C)/ε) without the row
 // shift, so that u = v = 1 describes the plan of the current potentials.
 // Entries below e^-708 are set to 0.
@@ -750,15 +779,22 @@ func (e *sinkhornEngine) buildKernelExact() {
 	if len(e.k) != n*m {
 		e.k = make([]float64, n*m)
 	}
-	inv := 1 / e.eps
-	forRows(n, n*m*8, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			ki := e.k[i*m : (i+1)*m]
-			ci := e.c[i*m : (i+1)*m]
-			exponents(ki, e.beta, ci, e.alpha[i], inv)
-			expShift(ki, ki, 0)
-		}
-	})
+	if serial(n, n*m*8) {
+		e.exactKernelRows(0, n)
+	} else {
+		forRows(n, n*m*8, e.exactKernelRows)
+	}
+}
+
+// exactKernelRows computes rows lo to hi of the kernel for buildKernelExact.
+func (e *sinkhornEngine) exactKernelRows(lo, hi int) {
+	m, inv := e.m, 1/e.eps
+	for i := lo; i < hi; i++ {
+		ki := e.k[i*m : (i+1)*m]
+		ci := e.c[i*m : (i+1)*m]
+		exponents(ki, e.beta, ci, e.alpha[i], inv)
+		expShift(ki, ki, 0)
+	}
 }
 
 func (e *sinkhornEngine) marginalError() float64 {
@@ -776,9 +812,19 @@ func (e *sinkhornEngine) marginalError() float64 {
 func (e *sinkhornEngine) planCost() float64 {
 	n, m := e.n, e.m
 	nb := numBlocks(n)
-	part := make([]float64, nb)
-	forBlocks(n, nb, n*m, func(blk, lo, hi int) {
-		part[blk] = dot(e.plan[lo*m:hi*m], e.c[lo*m:hi*m])
-	})
-	return sum(part)
+	if len(e.costParts) != nb {
+		e.costParts = make([]float64, nb)
+	}
+	if serial(nb, n*m) {
+		eachBlock(n, nb, e.planCostBlock)
+	} else {
+		forBlocks(n, nb, n*m, e.planCostBlock)
+	}
+	return sum(e.costParts)
+}
+
+// planCostBlock stores <C, P> over the rows lo to hi in costParts[blk].
+func (e *sinkhornEngine) planCostBlock(blk, lo, hi int) {
+	m := e.m
+	e.costParts[blk] = dot(e.plan[lo*m:hi*m], e.c[lo*m:hi*m])
 }
