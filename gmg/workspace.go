@@ -32,11 +32,11 @@ type sideBuffers struct {
 	gram   []float32 // [n, n], lower triangle of rows·rowsᵀ
 	costs  []float64 // [n, n] cost matrix, or [n, dim] float64 points
 	norms  []float64 // [n]
-	mean   []float64 // [dim], the sum and then the mean of the points
-	center []float32 // [dim], the mean rounded to float32
+	mean   []float64 // [dim], the column sums of the points
+	center []float32 // [dim], the column means rounded to float32
 }
 
-// gemmBlocks is the number of row blocks that the products of Loss are split
+// gemmBlocks is the number of blocks that the products of Loss are split
 // into. It depends on nothing else, so the results are the same for any
 // number of workers.
 const gemmBlocks = 4
@@ -57,7 +57,7 @@ func (b *sideBuffers) newCloud32(tp *autodiff.Tape, data []float32, n, dim int, 
 	}
 
 	c := &cloud{cost: cost, scale: 1, n: n, dim: dim, points32: data}
-	if !b.prepareRows(c) {
+	if !b.prepareRows(tp, c) {
 		return nil, notFinite32(data, dim)
 	}
 	b.gram = resize(b.gram, n*n)
@@ -78,65 +78,95 @@ func (b *sideBuffers) newCloud32(tp *autodiff.Tape, data []float32, n, dim int, 
 // with μ the batch mean for the squared-Euclidean costs (distances do not
 // change, and float32 products of centred rows lose less to cancellation),
 // z/||z|| for Cosine (zero rows stay zero), z itself for InnerProduct. It
-// also sets c.norms for Cosine, summed in float64. It returns false when the
-// points hold a NaN or ±Inf, which the sums it forms anyway reveal.
-func (b *sideBuffers) prepareRows(c *cloud) bool {
+// also sets c.norms for Cosine. It returns false when the points hold a NaN
+// or ±Inf, which the sums it forms anyway reveal. The work runs in
+// gemmBlocks blocks of rows (Cosine) or columns (the mean) on the tape's
+// workers. Each value is computed by one block, so the split does not change
+// it.
+func (b *sideBuffers) prepareRows(tp *autodiff.Tape, c *cloud) bool {
 	n, dim, z := c.n, c.dim, c.points32
-	switch c.cost {
-	case ot.InnerProduct:
+	if c.cost == ot.InnerProduct {
 		c.rows = z
 		return allFinite32(z)
-
-	case ot.Cosine:
-		b.rows = resize(b.rows, n*dim)
-		b.norms = resize(b.norms, n)
-		for i := 0; i < n; i++ {
-			zi, ri := z[i*dim:(i+1)*dim], b.rows[i*dim:(i+1)*dim]
-			norm := math.Sqrt(sumSquares32(zi))
-			if math.IsNaN(norm) || math.IsInf(norm, 0) {
-				return false
-			}
-			b.norms[i] = norm
-			if norm == 0 {
-				clear(ri)
-				continue
-			}
-			inv := float32(1 / norm)
-			for k, v := range zi {
-				ri[k] = v * inv
-			}
-		}
-		c.rows, c.norms = b.rows, b.norms
-		return true
-
-	default: // ot.SqEuclidean, ot.ScaledSqEuclidean
-		b.rows = resize(b.rows, n*dim)
-		b.mean = resize(b.mean, dim)
-		clear(b.mean)
-		for i := 0; i < n; i++ {
-			for k, v := range z[i*dim : (i+1)*dim] {
-				b.mean[k] += float64(v)
-			}
-		}
-		// Any centre gives the same distances; the mean rounded to float32
-		// lets the subtraction run in float32.
-		b.center = resize(b.center, dim)
-		center := b.center
-		for k, m := range b.mean {
-			if math.IsNaN(m) || math.IsInf(m, 0) {
-				return false
-			}
-			center[k] = float32(m / float64(n))
-		}
-		for i := 0; i < n; i++ {
-			zi, ri := z[i*dim:(i+1)*dim], b.rows[i*dim:(i+1)*dim]
-			for k, v := range zi {
-				ri[k] = v - center[k]
-			}
-		}
-		c.rows = b.rows
-		return true
 	}
+
+	b.rows = resize(b.rows, n*dim)
+	var finite [gemmBlocks]bool
+	var blocks int
+	if c.cost == ot.Cosine {
+		b.norms = resize(b.norms, n)
+		blocks = min(n, gemmBlocks)
+		tensor.ParallelTasksWith(tp.Workers(), blocks, func(_, task int) {
+			lo, hi := tensor.Chunk(n, blocks, task)
+			finite[task] = b.unitRows(z, dim, lo, hi)
+		})
+		c.norms = b.norms
+	} else {
+		b.mean = resize(b.mean, dim)
+		b.center = resize(b.center, dim)
+		blocks = min(dim, gemmBlocks)
+		tensor.ParallelTasksWith(tp.Workers(), blocks, func(_, task int) {
+			lo, hi := tensor.Chunk(dim, blocks, task)
+			finite[task] = b.centredColumns(z, n, dim, lo, hi)
+		})
+	}
+	c.rows = b.rows
+	for _, ok := range finite[:blocks] {
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// unitRows divides the rows lo to hi of z ([·, dim]) by their norms into
+// b.rows and stores the norms. It returns false at a row whose norm is not
+// finite.
+func (b *sideBuffers) unitRows(z []float32, dim, lo, hi int) bool {
+	for i := lo; i < hi; i++ {
+		zi, ri := z[i*dim:(i+1)*dim], b.rows[i*dim:(i+1)*dim]
+		norm := math.Sqrt(sumSquares32(zi))
+		if math.IsNaN(norm) || math.IsInf(norm, 0) {
+			return false
+		}
+		b.norms[i] = norm
+		if norm == 0 {
+			clear(ri)
+			continue
+		}
+		inv := float32(1 / norm)
+		for k, v := range zi {
+			ri[k] = v * inv
+		}
+	}
+	return true
+}
+
+// centredColumns subtracts the mean of columns lo to hi of z ([n, dim]) from
+// them into b.rows. It returns false when a mean is not finite. Any centre
+// gives the same distances, and the mean rounded to float32 lets the
+// subtraction run in float32.
+func (b *sideBuffers) centredColumns(z []float32, n, dim, lo, hi int) bool {
+	mean, center := b.mean[lo:hi], b.center[lo:hi]
+	clear(mean)
+	for i := 0; i < n; i++ {
+		for k, v := range z[i*dim+lo : i*dim+hi] {
+			mean[k] += float64(v)
+		}
+	}
+	for k, m := range mean {
+		if math.IsNaN(m) || math.IsInf(m, 0) {
+			return false
+		}
+		center[k] = float32(m / float64(n))
+	}
+	for i := 0; i < n; i++ {
+		ri := b.rows[i*dim+lo : i*dim+hi]
+		for k, v := range z[i*dim+lo : i*dim+hi] {
+			ri[k] = v - center[k]
+		}
+	}
+	return true
 }
 
 // gramLower sets the lower triangle, with the diagonal, of g = R·Rᵀ ([n, n])
@@ -263,11 +293,13 @@ func (ws *Workspace) addGradient(tp *autodiff.Tape, c *cloud, w []float64, alpha
 		}
 	}
 
-	blocks := min(n, gemmBlocks)
+	// Column blocks: each call packs only its own columns of the rows,
+	// where row blocks would each pack all of them.
+	blocks := min(dim, gemmBlocks)
 	blas := tp.BLAS()
 	tensor.ParallelTasksWith(tp.Workers(), blocks, func(_, task int) {
-		lo, hi := tensor.Chunk(n, blocks, task)
-		blas.Sgemm(false, false, hi-lo, dim, n, 1, b[lo*n:], n, c.rows, dim, 1, dst[lo*dim:], dim)
+		lo, hi := tensor.Chunk(dim, blocks, task)
+		blas.Sgemm(false, false, n, hi-lo, n, 1, b, n, c.rows[lo:], dim, 1, dst[lo:], dim)
 	})
 }
 
