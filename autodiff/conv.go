@@ -163,6 +163,14 @@ func (s *convSpec) col2im(col, img []float32) {
 					o[3] += c[3]
 					d, i = d+step, i+k
 				}
+			case 12:
+				for range hi - lo {
+					o, c := (*[12]float32)(dst[d:]), (*[12]float32)(col[i:])
+					for j := range o {
+						o[j] += c[j]
+					}
+					d, i = d+step, i+k
+				}
 			default:
 				for range hi - lo {
 					addTo(dst[d:d+run], col[i:i+run])

@@ -24,8 +24,14 @@ func fillRows(y, row []float32) {
 	case haveAVX2 && c%8 == 0 && len(y) >= c:
 		fillRowsAVX2(&y[0], &row[0], len(y)/c, c)
 	default:
-		for r := 0; r+c <= len(y); r += c {
-			copyShort(y[r:r+c], row)
+		// Copy the first row, then double the filled part with each copy.
+		rows := len(y) / c
+		if rows == 0 {
+			return
+		}
+		copy(y, row)
+		for done := 1; done < rows; done *= 2 {
+			copy(y[done*c:rows*c], y[:done*c])
 		}
 	}
 }
@@ -184,6 +190,18 @@ func addColumnSums(dst, g []float32, c int, add bool) {
 	dst = dst[:c]
 	if haveAVX2 && c%8 == 0 && len(g) >= c {
 		columnSumsAVX2(&dst[0], &g[0], len(g)/c, c)
+		return
+	}
+	if c == 3 {
+		// Three channels: the same row order, with the sums in registers.
+		s0, s1, s2 := dst[0], dst[1], dst[2]
+		for r := 0; r+3 <= len(g); r += 3 {
+			row := (*[3]float32)(g[r:])
+			s0 += row[0]
+			s1 += row[1]
+			s2 += row[2]
+		}
+		dst[0], dst[1], dst[2] = s0, s1, s2
 		return
 	}
 	for r := 0; r+c <= len(g); r += c {

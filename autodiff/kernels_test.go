@@ -149,6 +149,14 @@ func TestKernelsKnownValues(t *testing.T) {
 	sums := make([]float32, 8)
 	addColumnSums(sums, y, 8, false)
 	sameBits(t, "addColumnSums", sums, wantY[8:])
+
+	// Three channels, which have loops of their own.
+	sums = []float32{0.5, 0.5, 0.5}
+	addColumnSums(sums, []float32{1, 2, 3, 4, 5, 6}, 3, true)
+	sameBits(t, "addColumnSums three channels", sums, []float32{5.5, 7.5, 9.5})
+	filled := make([]float32, 15)
+	fillRows(filled, []float32{1, 2, 3})
+	sameBits(t, "fillRows three channels", filled, []float32{1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3})
 }
 
 // TestCrossEntropyKernelMatchesGo compares the sums and sigmoids of
