@@ -127,6 +127,13 @@ type Estimator struct {
 	// ot.EntropicGW.Sinkhorn does; its Epsilon is ignored. The zero value
 	// keeps ot's defaults.
 	Sinkhorn ot.Sinkhorn
+	// Accelerate turns on the Anderson mixing of ot.EntropicGW for the
+	// Entropic solver; Exact ignores it. The zero value, off, runs plain
+	// mirror descent, as POT does. On this package's benchmark batch (64
+	// decoded images, cosine costs) it cut the outer steps from 11 to 7.
+	// Where E − ε·H has several stationary points near I/n, the mixing can
+	// reach another one than the plain iteration.
+	Accelerate bool
 	// ReferenceGradient, when true, makes Loss propagate gradients into the
 	// reference points X as well as into Y. The zero value, false, treats X
 	// as a constant (stop-gradient), which is what a regulariser on an
@@ -329,6 +336,7 @@ func (e Estimator) solve(gx, gy ot.Geometry, init *ot.Matrix) (*ot.GWResult, err
 			Threshold:     e.Threshold,
 			MaxIterations: e.MaxIterations,
 			Sinkhorn:      e.Sinkhorn,
+			Accelerate:    e.Accelerate,
 			Init:          init,
 			Progress:      e.Progress,
 		}.Solve(q)

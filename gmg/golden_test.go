@@ -90,6 +90,7 @@ func TestThreePointsGolden(t *testing.T) {
 		// entropic plan is within e^(−gap/ε) of the vertex, and the
 		// objective differs by about ε·log(n) ≈ 1e-5.
 		{"entropic", Estimator{Solver: Entropic, Epsilon: 1e-5, EpsilonMode: ot.AbsoluteEpsilon}, 1e-3},
+		{"entropic/accelerated", Estimator{Solver: Entropic, Epsilon: 1e-5, EpsilonMode: ot.AbsoluteEpsilon, Accelerate: true}, 1e-3},
 	}
 	x := column(g.X)
 	for _, s := range solvers {

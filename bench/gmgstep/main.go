@@ -12,9 +12,10 @@
 // summary gives the median share over rounds. The regularisers run as the
 // trainer runs them, through gmg.Estimator.LossWith with a kept Workspace.
 //
-// The settings are GMG with cosine and with squared-Euclidean costs and DST
-// with cosine costs on the decoder (codes to images, gradient into the
-// images), and GMG with cosine costs on the encoder (images to codes,
+// The settings are GMG with cosine costs (plain and with the solver's
+// Anderson mixing, Estimator.Accelerate), GMG with squared-Euclidean costs
+// and DST with cosine costs on the decoder (codes to images, gradient into
+// the images), and GMG with cosine costs on the encoder (images to codes,
 // gradient into the codes).
 //
 // The images are sigmoid(z·W) for a fixed random W with entries of variance
@@ -74,6 +75,7 @@ type setting struct {
 
 var settings = []setting{
 	{"gmg/cosine", gmg.GMGRegularizer, gmg.Estimator{CostX: ot.Cosine, CostY: ot.Cosine}, false},
+	{"gmg/cosine/accelerated", gmg.GMGRegularizer, gmg.Estimator{CostX: ot.Cosine, CostY: ot.Cosine, Accelerate: true}, false},
 	{"gmg/sqeuclidean", gmg.GMGRegularizer, gmg.Estimator{}, false},
 	{"dst/cosine", gmg.DSTRegularizer, gmg.Estimator{CostX: ot.Cosine, CostY: ot.Cosine}, false},
 	{"gmg/cosine/encoder", gmg.GMGRegularizer, gmg.Estimator{CostX: ot.Cosine, CostY: ot.Cosine}, true},
