@@ -85,19 +85,23 @@ func closeTo(t *testing.T, name string, got, want *tensor.Tensor, tol float64) {
 	}
 }
 
+// convCase is a convolution geometry with the output sizes and padding
+// that the nested-loop references need.
+type convCase struct {
+	name         string
+	n, h, w, c   int
+	kh, kw, cout int
+	stride       int
+	pad          Padding
+	top, left    int // the padding Same resolves to, for the reference
+	oh, ow       int // conv output
+	toh, tow     int // conv-transpose output
+	ttop, tleft  int
+}
+
 func TestConvMatchesNestedLoops(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 21))
-	cases := []struct {
-		name         string
-		n, h, w, c   int
-		kh, kw, cout int
-		stride       int
-		pad          Padding
-		top, left    int // the padding Same resolves to, for the reference
-		oh, ow       int // conv output
-		toh, tow     int // conv-transpose output
-		ttop, tleft  int
-	}{
+	cases := []convCase{
 		{"4x4 s2 same", 3, 8, 6, 3, 4, 4, 5, 2, Padding{Same: true}, 1, 1, 4, 3, 16, 12, 1, 1},
 		{"3x3 s1 same odd", 2, 7, 5, 2, 3, 3, 4, 1, Padding{Same: true}, 1, 1, 7, 5, 7, 5, 1, 1},
 		{"3x2 s3 explicit", 2, 11, 9, 1, 3, 2, 3, 3, Padding{Top: 2, Bottom: 1, Left: 0, Right: 1}, 2, 0, 4, 3, 30, 25, 2, 0},
@@ -110,18 +114,27 @@ func TestConvMatchesNestedLoops(t *testing.T) {
 	for _, c := range cases {
 		x := randn(rng, c.n, c.h, c.w, c.c)
 		w := randn(rng, c.kh, c.kw, c.c, c.cout)
-		tp := NewTape(tensor.GoBLAS())
-		got := tp.Conv2D(tp.Const(x), tp.Const(w), nil, ConvOptions{Stride: c.stride, Padding: c.pad}).Value
-		want := naiveConv2D(x, w, c.stride, c.top, c.left, c.oh, c.ow)
-		// float32 sums of up to 100 products of unit normals against a
-		// float64 reference.
-		closeTo(t, "Conv2D "+c.name, got, want, 1e-5)
-
 		wt := randn(rng, c.kh, c.kw, c.cout, c.c)
-		got = tp.ConvTranspose2D(tp.Const(x), tp.Const(wt), nil, ConvOptions{Stride: c.stride, Padding: c.pad}).Value
-		want = naiveConvTranspose2D(x, wt, c.stride, c.ttop, c.tleft, c.toh, c.tow)
-		closeTo(t, "ConvTranspose2D "+c.name, got, want, 1e-5)
+		t.Run(c.name, func(t *testing.T) { checkConvAgainstNestedLoops(t, c, x, w, wt) })
+		t.Run(c.name+" Go loops", func(t *testing.T) {
+			withGoKernels(func() { checkConvAgainstNestedLoops(t, c, x, w, wt) })
+		})
 	}
+}
+
+// checkConvAgainstNestedLoops compares Conv2D of x with kernel w, and
+// ConvTranspose2D of x with kernel wt, with the nested-loop references.
+func checkConvAgainstNestedLoops(t *testing.T, c convCase, x, w, wt *tensor.Tensor) {
+	tp := NewTape(tensor.GoBLAS())
+	got := tp.Conv2D(tp.Const(x), tp.Const(w), nil, ConvOptions{Stride: c.stride, Padding: c.pad}).Value
+	want := naiveConv2D(x, w, c.stride, c.top, c.left, c.oh, c.ow)
+	// float32 sums of up to 100 products of unit normals against a
+	// float64 reference.
+	closeTo(t, "Conv2D "+c.name, got, want, 1e-5)
+
+	got = tp.ConvTranspose2D(tp.Const(x), tp.Const(wt), nil, ConvOptions{Stride: c.stride, Padding: c.pad}).Value
+	want = naiveConvTranspose2D(x, wt, c.stride, c.ttop, c.tleft, c.toh, c.tow)
+	closeTo(t, "ConvTranspose2D "+c.name, got, want, 1e-5)
 }
 
 // convStep builds conv → convT with fused ReLU and a scalar loss, runs

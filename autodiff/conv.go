@@ -98,23 +98,8 @@ func (s *convSpec) im2col(img, col []float32) {
 			for px := hi; px < s.pw; px++ {
 				s.clippedCopy(col[first+px*k:first+px*k+run], src, px)
 			}
-			d, i := first+lo*k, (lo*s.stride-s.padLeft)*s.ic
-			switch run {
-			case 4: // 4×4 kernel, one channel
-				for range hi - lo {
-					*(*[4]float32)(col[d:]) = *(*[4]float32)(src[i:])
-					d, i = d+k, i+step
-				}
-			case 12: // 4×4 kernel, three channels
-				for range hi - lo {
-					*(*[12]float32)(col[d:]) = *(*[12]float32)(src[i:])
-					d, i = d+k, i+step
-				}
-			default:
-				for range hi - lo {
-					copyShort(col[d:d+run], src[i:i+run])
-					d, i = d+k, i+step
-				}
+			if hi > lo {
+				copyRuns(col[first+lo*k:], src[(lo*s.stride-s.padLeft)*s.ic:], hi-lo, run, k, step)
 			}
 		}
 	}
@@ -152,30 +137,8 @@ func (s *convSpec) col2im(col, img []float32) {
 			for px := range lo {
 				s.clippedAdd(dst, col[first+px*k:first+px*k+run], px)
 			}
-			d, i := (lo*s.stride-s.padLeft)*s.ic, first+lo*k
-			switch run {
-			case 4:
-				for range hi - lo {
-					o, c := (*[4]float32)(dst[d:]), (*[4]float32)(col[i:])
-					o[0] += c[0]
-					o[1] += c[1]
-					o[2] += c[2]
-					o[3] += c[3]
-					d, i = d+step, i+k
-				}
-			case 12:
-				for range hi - lo {
-					o, c := (*[12]float32)(dst[d:]), (*[12]float32)(col[i:])
-					for j := range o {
-						o[j] += c[j]
-					}
-					d, i = d+step, i+k
-				}
-			default:
-				for range hi - lo {
-					addTo(dst[d:d+run], col[i:i+run])
-					d, i = d+step, i+k
-				}
+			if hi > lo {
+				addRuns(dst[(lo*s.stride-s.padLeft)*s.ic:], col[first+lo*k:], hi-lo, run, step, k)
 			}
 			for px := max(hi, lo); px < s.pw; px++ {
 				s.clippedAdd(dst, col[first+px*k:first+px*k+run], px)

@@ -56,6 +56,82 @@ func addTo(dst, src []float32) {
 	}
 }
 
+// copyRuns copies runs runs of run floats from src to dst, advancing
+// srcStride floats in src and dstStride floats in dst from one run to the
+// next. im2col uses it for the windows that need no clipping. It panics if
+// the last run does not fit in src or dst.
+func copyRuns(dst, src []float32, runs, run, dstStride, srcStride int) {
+	if runs <= 0 || run <= 0 {
+		return
+	}
+	_ = dst[(runs-1)*dstStride+run-1]
+	_ = src[(runs-1)*srcStride+run-1]
+	if haveAVX2 && run%4 == 0 {
+		copyRunsAVX2(&dst[0], &src[0], runs, run, dstStride, srcStride)
+		return
+	}
+	d, i := 0, 0
+	switch run {
+	case 4: // 4×4 kernel, one channel
+		for range runs {
+			*(*[4]float32)(dst[d:]) = *(*[4]float32)(src[i:])
+			d, i = d+dstStride, i+srcStride
+		}
+	case 12: // 4×4 kernel, three channels
+		for range runs {
+			*(*[12]float32)(dst[d:]) = *(*[12]float32)(src[i:])
+			d, i = d+dstStride, i+srcStride
+		}
+	default:
+		for range runs {
+			copyShort(dst[d:d+run], src[i:i+run])
+			d, i = d+dstStride, i+srcStride
+		}
+	}
+}
+
+// addRuns adds runs runs of run floats from src into dst, with the strides
+// of copyRuns, one run after another. Runs may overlap in dst, as the
+// windows of a strided convolution do in col2im; each element then receives
+// its additions in the order of the runs. It panics if the last run does
+// not fit in src or dst.
+func addRuns(dst, src []float32, runs, run, dstStride, srcStride int) {
+	if runs <= 0 || run <= 0 {
+		return
+	}
+	_ = dst[(runs-1)*dstStride+run-1]
+	_ = src[(runs-1)*srcStride+run-1]
+	if haveAVX2 && run%4 == 0 {
+		addRunsAVX2(&dst[0], &src[0], runs, run, dstStride, srcStride)
+		return
+	}
+	d, i := 0, 0
+	switch run {
+	case 4:
+		for range runs {
+			o, c := (*[4]float32)(dst[d:]), (*[4]float32)(src[i:])
+			o[0] += c[0]
+			o[1] += c[1]
+			o[2] += c[2]
+			o[3] += c[3]
+			d, i = d+dstStride, i+srcStride
+		}
+	case 12:
+		for range runs {
+			o, c := (*[12]float32)(dst[d:]), (*[12]float32)(src[i:])
+			for j := range o {
+				o[j] += c[j]
+			}
+			d, i = d+dstStride, i+srcStride
+		}
+	default:
+		for range runs {
+			addTo(dst[d:d+run], src[i:i+run])
+			d, i = d+dstStride, i+srcStride
+		}
+	}
+}
+
 // copyShort is copy for the short runs of images with few channels, where
 // the call into memmove costs more than a loop.
 func copyShort(dst, src []float32) {

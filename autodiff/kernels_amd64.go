@@ -35,3 +35,9 @@ func bceSumAVX2(x, z, sig *float32, n int, consts *[21][8]float32, lanes *[8]flo
 
 //go:noescape
 func scaledDifferenceAVX2(dst, a, b *float32, n int, c float32, add bool)
+
+//go:noescape
+func copyRunsAVX2(dst, src *float32, runs, run, dstStride, srcStride int)
+
+//go:noescape
+func addRunsAVX2(dst, src *float32, runs, run, dstStride, srcStride int)

@@ -392,3 +392,98 @@ diffStore:
 diffDone:
 	VZEROUPPER
 	RET
+
+// func copyRunsAVX2(dst, src *float32, runs, run, dstStride, srcStride int)
+// Copies runs runs of run floats, run a multiple of 4, from src to dst,
+// stepping srcStride and dstStride floats between the starts of runs.
+TEXT ·copyRunsAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ runs+16(FP), BX
+	MOVQ run+24(FP), DX
+	MOVQ dstStride+32(FP), R8
+	MOVQ srcStride+40(FP), R9
+	SHLQ $2, R8
+	SHLQ $2, R9
+
+copyRun:
+	CMPQ BX, $0
+	JLE  copyDone
+	MOVQ DI, R10
+	MOVQ SI, R11
+	MOVQ DX, CX
+
+copy8:
+	CMPQ    CX, $8
+	JLT     copy4
+	VMOVUPS (R11), Y0
+	VMOVUPS Y0, (R10)
+	ADDQ    $32, R10
+	ADDQ    $32, R11
+	SUBQ    $8, CX
+	JMP     copy8
+
+copy4:
+	CMPQ    CX, $4
+	JLT     copyNext
+	VMOVUPS (R11), X0
+	VMOVUPS X0, (R10)
+
+copyNext:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ BX
+	JMP  copyRun
+
+copyDone:
+	VZEROUPPER
+	RET
+
+// func addRunsAVX2(dst, src *float32, runs, run, dstStride, srcStride int)
+// Adds runs runs of run floats, run a multiple of 4, from src into dst
+// (dst + src), one run after another, so runs that overlap in dst add up as
+// in a loop over the runs in order.
+TEXT ·addRunsAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ runs+16(FP), BX
+	MOVQ run+24(FP), DX
+	MOVQ dstStride+32(FP), R8
+	MOVQ srcStride+40(FP), R9
+	SHLQ $2, R8
+	SHLQ $2, R9
+
+addRun:
+	CMPQ BX, $0
+	JLE  addRunsDone
+	MOVQ DI, R10
+	MOVQ SI, R11
+	MOVQ DX, CX
+
+addRun8:
+	CMPQ    CX, $8
+	JLT     addRun4
+	VMOVUPS (R10), Y0
+	VADDPS  (R11), Y0, Y0
+	VMOVUPS Y0, (R10)
+	ADDQ    $32, R10
+	ADDQ    $32, R11
+	SUBQ    $8, CX
+	JMP     addRun8
+
+addRun4:
+	CMPQ    CX, $4
+	JLT     addRunNext
+	VMOVUPS (R10), X0
+	VADDPS  (R11), X0, X0
+	VMOVUPS X0, (R10)
+
+addRunNext:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ BX
+	JMP  addRun
+
+addRunsDone:
+	VZEROUPPER
+	RET

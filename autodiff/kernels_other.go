@@ -18,3 +18,9 @@ func bceSumAVX2(x, z, sig *float32, n int, consts *[21][8]float32, lanes *[8]flo
 func scaledDifferenceAVX2(dst, a, b *float32, n int, c float32, add bool) {
 	panic("autodiff: no AVX2 kernels")
 }
+func copyRunsAVX2(dst, src *float32, runs, run, dstStride, srcStride int) {
+	panic("autodiff: no AVX2 kernels")
+}
+func addRunsAVX2(dst, src *float32, runs, run, dstStride, srcStride int) {
+	panic("autodiff: no AVX2 kernels")
+}

@@ -108,6 +108,32 @@ func TestKernelsMatchGo(t *testing.T) {
 	}
 }
 
+// TestRunKernelsMatchGo compares copyRuns and addRuns with their Go loops
+// for run lengths with and without fast paths and for overlapping runs, as
+// col2im of a stride-2 convolution adds them.
+func TestRunKernelsMatchGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	clone := func(x []float32) []float32 { return append([]float32(nil), x...) }
+	for _, c := range []struct{ runs, run, dstStride, srcStride int }{
+		{1, 4, 4, 4}, {7, 4, 16, 2}, {5, 12, 48, 6}, {9, 8, 3, 8}, {4, 20, 20, 25},
+		{3, 128, 512, 64}, {6, 6, 9, 6}, {5, 12, 6, 48}, {8, 4, 2, 16}, {3, 256, 128, 1024},
+	} {
+		dstLen := (c.runs-1)*c.dstStride + c.run
+		srcLen := (c.runs-1)*c.srcStride + c.run
+		dst, src := kernelInput(rng, dstLen), kernelInput(rng, srcLen)
+
+		got, want := clone(dst), clone(dst)
+		copyRuns(got, src, c.runs, c.run, c.dstStride, c.srcStride)
+		withGoKernels(func() { copyRuns(want, src, c.runs, c.run, c.dstStride, c.srcStride) })
+		sameBits(t, "copyRuns", got, want)
+
+		got, want = clone(dst), clone(dst)
+		addRuns(got, src, c.runs, c.run, c.dstStride, c.srcStride)
+		withGoKernels(func() { addRuns(want, src, c.runs, c.run, c.dstStride, c.srcStride) })
+		sameBits(t, "addRuns", got, want)
+	}
+}
+
 // TestKernelsKnownValues checks the Go loops, which the assembly is compared
 // with, against values worked out by hand.
 func TestKernelsKnownValues(t *testing.T) {
