@@ -53,4 +53,11 @@
 // order. Matrix products split their rows into fixed blocks. Repeated runs
 // are therefore bit-identical for a fixed BLAS backend and BLAS thread count,
 // whatever tensor.Workers() is.
+//
+// On amd64 CPUs with AVX2, the element-wise loops of the convolutions and
+// of SigmoidCrossEntropySum run in assembly. The assembly performs the same
+// float32 operations in the same order as the Go loops that other CPUs run,
+// so amd64 CPUs with and without AVX2 give the same bits when their BLAS
+// kernels do. NaN results are the exception: their sign and payload may
+// differ.
 package autodiff

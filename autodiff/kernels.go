@@ -92,7 +92,7 @@ func copyRuns(dst, src []float32, runs, run, dstStride, srcStride int) {
 
 // addRuns adds runs runs of run floats from src into dst, with the strides
 // of copyRuns, one run after another. Runs may overlap in dst, as the
-// windows of a strided convolution do in col2im; each element then receives
+// windows of a strided convolution do in col2im. Each element then receives
 // its additions in the order of the runs. It panics if the last run does
 // not fit in src or dst.
 func addRuns(dst, src []float32, runs, run, dstStride, srcStride int) {
