@@ -6,8 +6,8 @@ import "math"
 // training step. On amd64 CPUs with AVX2 they hand the part of each slice
 // that fills whole 8-float vectors to assembly (kernels_amd64.s) and finish
 // the rest in Go. The assembly performs the same IEEE operations on every
-// element, in the same order, as the Go loops, so both give the same bits;
-// TestKernelsMatchGo checks this.
+// element, in the same order, as the Go loops, so both give the same bits,
+// as TestKernelsMatchGo checks. NaN results can differ in sign and payload.
 
 // fillRows sets every row of the [rows, len(row)] matrix y to row, or y to
 // zero when row is nil. A transposed convolution starts its output from the

@@ -2,8 +2,9 @@
 
 // AVX2 versions of the loops in kernels.go. Each performs, element by
 // element, the operation of its Go loop with the operands in the same order,
-// so the results are bit-identical. Lengths are multiples of 8 floats, one
-// YMM register, and the Go callers handle the remainder.
+// so the results are bit-identical except for the payloads of NaNs. Lengths
+// are multiples of 8 floats, one YMM register, and the Go callers handle the
+// remainder.
 
 // func addToAVX2(dst, src *float32, n int)
 // dst[i] += src[i] for i < n.
