@@ -2,11 +2,12 @@
 // PyTorch's: forward, backward and Adam at batch 64 on 64×64 images. It runs
 // both in one process tree and alternates between them.
 //
-// Each round times gmg for -steps steps and then runs the PyTorch anchor
-// script with 1 and with 2 threads for the same number of steps. A round's
-// ratio is gmg's images/s over the faster PyTorch setting; the program prints
-// every round and the median ratio per channel count, plus gmg's heap
-// allocations per steady-state step.
+// Each round runs 3 untimed gmg steps, as the anchor does before it times
+// its steps, then times gmg for -steps steps, and then runs the PyTorch
+// anchor script with 1 and with 2 threads for the same number of steps. A
+// round's ratio is gmg's images/s over the faster PyTorch setting. The
+// program prints every round and the median ratio per channel count, plus
+// gmg's heap allocations per steady-state step.
 //
 // Usage:
 //
@@ -38,6 +39,10 @@ import (
 )
 
 const batch = 64
+
+// warmupSteps is the number of untimed steps before each round's timed
+// steps. The anchor runs three before its own.
+const warmupSteps = 3
 
 func main() {
 	channelsFlag := flag.String("channels", "1,3", "comma-separated channel counts of the 64×64 images")
@@ -91,14 +96,14 @@ func run(channelsFlag string, rounds, steps int, anchor, python, mode string) er
 		if err != nil {
 			return err
 		}
-		for range 3 {
-			if err := s.step(); err != nil {
-				return err
-			}
-		}
 		var ratios, gmgRates []float64
 		var allocs float64
 		for r := range rounds {
+			for range warmupSteps {
+				if err := s.step(); err != nil {
+					return err
+				}
+			}
 			rate, a, err := s.time(steps)
 			if err != nil {
 				return err
