@@ -2,8 +2,8 @@
 // PyTorch's: forward, backward and Adam at batch 64 on 64×64 images. It runs
 // both in one process tree and alternates between them.
 //
-// Each round runs 3 untimed gmg steps, as the anchor does before it times
-// its steps, then times gmg for -steps steps, and then runs the PyTorch
+// Each round first runs 3 untimed gmg steps, as the anchor does before it
+// times its own. It then times gmg for -steps steps and runs the PyTorch
 // anchor script with 1 and with 2 threads for the same number of steps. A
 // round's ratio is gmg's images/s over the faster PyTorch setting. The
 // program prints every round and the median ratio per channel count, plus
