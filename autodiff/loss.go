@@ -41,7 +41,7 @@ func (bceOp) backward(tp *Tape, v *Var) {
 	dst, ss, zs, dy := gx.Data(), v.vals[0].Data(), v.aux.Data(), v.grad.Data()
 	tp.parallelFor(len(dst), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			d := dy[i] * (ss[i] - zs[i])
+			d := float32(dy[i] * (ss[i] - zs[i]))
 			if add {
 				dst[i] += d
 			} else {
@@ -53,10 +53,15 @@ func (bceOp) backward(tp *Tape, v *Var) {
 
 // bceTerm returns the sigmoid cross-entropy of logit x and label z,
 // max(x, 0) − x·z + log(1 + e^−|x|), and the sigmoid of x.
+//
+// Here and in the functions it calls, float32(x*y) marks products that must
+// be rounded before the next addition. Without it the compiler may fuse
+// the two into one multiply-add (it does on arm64 and with GOAMD64=v3), and
+// the results would differ from those of the AVX2 kernel.
 func bceTerm(x, z float32) (loss, sig float32) {
 	e := expNegative(min(x, -x))
 	inv := 1 / (1 + e)
-	loss = max(x, 0) - x*z + log1pUnit(e)
+	loss = max(x, 0) - float32(x*z) + log1pUnit(e)
 	if x >= 0 {
 		return loss, inv
 	}
@@ -149,7 +154,7 @@ func scaledDifference(dst, a, b []float32, c float32, add bool) {
 		scaledDifferenceAVX2(&dst[0], &a[0], &b[0], i, c, add)
 	}
 	for ; i < len(dst); i++ {
-		d := c * (a[i] - b[i])
+		d := float32(c * (a[i] - b[i]))
 		if add {
 			dst[i] += d
 		} else {
@@ -175,9 +180,17 @@ func expNegative(t float32) float32 {
 	if t < expCutoff {
 		return 0
 	}
-	k := float32(int32(t*expLog2e - 0.5))
-	r := (t - k*expLn2Hi) - k*expLn2Lo
-	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
+	k := float32(int32(float32(t*expLog2e) - 0.5))
+	r := (t - float32(k*expLn2Hi)) - float32(k*expLn2Lo)
+	// p = 1 + r(1 + r(1/2 + r(1/6 + r(1/24 + r(1/120 + r/720))))), from the
+	// inside out.
+	p := float32(r * (1.0 / 720))
+	p = float32(r * (1.0/120 + p))
+	p = float32(r * (1.0/24 + p))
+	p = float32(r * (1.0/6 + p))
+	p = float32(r * (1.0/2 + p))
+	p = float32(r * (1 + p))
+	p = 1 + p
 	return p * math.Float32frombits(uint32(127+int32(k))<<23)
 }
 
@@ -196,14 +209,14 @@ var log1pCoefficients = [9]float32{
 func log1pUnit(e float32) float32 {
 	c := &log1pCoefficients
 	q := c[0]
-	q = q*e + c[1]
-	q = q*e + c[2]
-	q = q*e + c[3]
-	q = q*e + c[4]
-	q = q*e + c[5]
-	q = q*e + c[6]
-	q = q*e + c[7]
-	q = q*e + c[8]
+	q = float32(q*e) + c[1]
+	q = float32(q*e) + c[2]
+	q = float32(q*e) + c[3]
+	q = float32(q*e) + c[4]
+	q = float32(q*e) + c[5]
+	q = float32(q*e) + c[6]
+	q = float32(q*e) + c[7]
+	q = float32(q*e) + c[8]
 	return e * q
 }
 
