@@ -35,12 +35,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gromov-monge/gmg/autodiff"
+	"github.com/gromov-monge/gmg/bench/internal/benchutil"
 	"github.com/gromov-monge/gmg/gmg"
 	"github.com/gromov-monge/gmg/nn"
 	"github.com/gromov-monge/gmg/ot"
@@ -98,8 +97,8 @@ func run(channelsFlag string, rounds, steps int) error {
 		return err
 	}
 	fmt.Printf("BLAS %s (%s), workers %d, GOMAXPROCS %d, load average %s\n",
-		blas.Name(), blas.Core(), tensor.Workers(), runtime.GOMAXPROCS(0), loadAverage())
-	defer func() { fmt.Printf("load average at the end %s\n", loadAverage()) }()
+		blas.Name(), blas.Core(), tensor.Workers(), runtime.GOMAXPROCS(0), benchutil.LoadAverage())
+	defer func() { fmt.Printf("load average at the end %s\n", benchutil.LoadAverage()) }()
 
 	for _, c := range channels {
 		if err := runShape(blas, c, rounds, steps); err != nil {
@@ -133,14 +132,14 @@ func runShape(blas tensor.BLAS, c, rounds, steps int) error {
 	allocs := make([]float64, len(settings))
 	var vaeTimes []float64
 	for r := range rounds {
-		vaeTime, _, err := medianTime(steps, step.run)
+		vaeTime, _, err := benchutil.TimeCalls(steps, step.run)
 		if err != nil {
 			return err
 		}
 		vaeTimes = append(vaeTimes, vaeTime)
 		line := []string{fmt.Sprintf("round %d: VAE step %.1f ms", r+1, 1e3*vaeTime)}
 		for k, s := range settings {
-			t, a, err := medianTime(steps, func() error { return reg.run(k) })
+			t, a, err := benchutil.TimeCalls(steps, func() error { return reg.run(k) })
 			if err != nil {
 				return err
 			}
@@ -150,9 +149,9 @@ func runShape(blas tensor.BLAS, c, rounds, steps int) error {
 		}
 		fmt.Println(strings.Join(line, ", "))
 	}
-	fmt.Printf("median VAE step %.1f ms\n", 1e3*median(vaeTimes))
+	fmt.Printf("median VAE step %.1f ms\n", 1e3*benchutil.Median(vaeTimes))
 	for k, s := range settings {
-		fmt.Printf("%s: median share of a VAE step %.1f%%, %.0f heap allocations per call\n", s.name, 100*median(shares[k]), allocs[k])
+		fmt.Printf("%s: median share of a VAE step %.1f%%, %.0f heap allocations per call\n", s.name, 100*benchutil.Median(shares[k]), allocs[k])
 	}
 	return nil
 }
@@ -249,43 +248,4 @@ func (s *regularizerStep) run(k int) error {
 		return err
 	}
 	return tp.Backward(loss)
-}
-
-// medianTime runs f n times and returns the median duration in seconds and
-// the heap allocations per call.
-func medianTime(n int, f func() error) (seconds, allocs float64, err error) {
-	times := make([]float64, n)
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for i := range times {
-		start := time.Now()
-		if err := f(); err != nil {
-			return 0, 0, err
-		}
-		times[i] = time.Since(start).Seconds()
-	}
-	runtime.ReadMemStats(&after)
-	return median(times), float64(after.Mallocs-before.Mallocs) / float64(n), nil
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return 0.5 * (s[len(s)/2-1] + s[len(s)/2])
-}
-
-// loadAverage returns the first three fields of /proc/loadavg.
-func loadAverage() string {
-	raw, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(raw))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
 }

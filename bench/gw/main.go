@@ -20,11 +20,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/gromov-monge/gmg/bench/internal/benchutil"
 	"github.com/gromov-monge/gmg/internal/npy"
 	"github.com/gromov-monge/gmg/ot"
 )
@@ -116,17 +116,17 @@ func run(n, dimX, dimY int, mode string, potEps float64, reps int, withPOT bool,
 	load, _ := os.ReadFile("/proc/loadavg")
 	out := map[string]any{
 		"n": n, "dim_x": dimX, "dim_y": dimY, "mode": mode, "reps": reps,
-		"gmg_median_s": median(gmgTimes), "gmg_times_s": gmgTimes,
+		"gmg_median_s": benchutil.Median(gmgTimes), "gmg_times_s": gmgTimes,
 		"gmg_gw_pot_convention": 2 * res.GW, "gmg_status": res.Status.String(),
 		"gmg_outer": res.OuterIterations, "gmg_inner": res.InnerIterations,
 		"gmg_peak_rss_mib": peakRSSMiB(), "loadavg": string(bytes.TrimSpace(load)),
 		"gomaxprocs": runtime.GOMAXPROCS(0),
 	}
 	if withPOT {
-		out["pot_median_s"] = median(potTimes)
+		out["pot_median_s"] = benchutil.Median(potTimes)
 		out["pot_times_s"] = potTimes
 		out["pot_gw"] = potGW
-		out["speedup_median"] = median(potTimes) / median(gmgTimes)
+		out["speedup_median"] = benchutil.Median(potTimes) / benchutil.Median(gmgTimes)
 		out["gw_relative_difference"] = (2*res.GW - potGW) / potGW
 	}
 	line, _ := json.Marshal(out)
@@ -172,18 +172,6 @@ func gaussian(rng *rand.Rand, n, dim int) *ot.Matrix {
 		data[i] = rng.NormFloat64()
 	}
 	return &ot.Matrix{Rows: n, Cols: dim, Data: data}
-}
-
-func median(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	if len(s) == 0 {
-		return 0
-	}
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // peakRSSMiB returns the peak resident set size of this process (VmHWM in

@@ -22,18 +22,14 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"runtime"
-	"slices"
-	"strconv"
 	"strings"
-	"time"
 
+	"github.com/gromov-monge/gmg/bench/internal/benchutil"
 	"github.com/gromov-monge/gmg/data"
 	"github.com/gromov-monge/gmg/tensor"
 	"github.com/gromov-monge/gmg/vae"
@@ -111,7 +107,7 @@ func run(datasets []string, rounds, steps, warmup int, anchor, python string) er
 				line += fmt.Sprintf(" %s %.2f steps/s,", c.name, rate)
 			}
 			if anchor != "" {
-				t, err := torchRate(python, anchor, steps, d.ImageShape().Channels)
+				t, err := benchutil.TorchImagesPerSecond(python, anchor, 2, steps, d.ImageShape().Channels, batch)
 				if err != nil {
 					return err
 				}
@@ -122,7 +118,7 @@ func run(datasets []string, rounds, steps, warmup int, anchor, python string) er
 		}
 
 		for i, c := range configs {
-			rate := median(c.rates)
+			rate := benchutil.Median(c.rates)
 			summary := fmt.Sprintf("%s %s: median %.2f steps/s (%.0f images/s), %.0f allocations per step", d.Name(), c.name, rate, rate*batch, c.allocs)
 			if i > 0 {
 				// Pairing the configurations within a round cancels most of
@@ -131,7 +127,7 @@ func run(datasets []string, rounds, steps, warmup int, anchor, python string) er
 				for r := range rounds {
 					overheads[r] = 1e3 * (1/c.rates[r] - 1/configs[0].rates[r])
 				}
-				summary += fmt.Sprintf(", overhead over beta-vae+none %.1f ms per step (median of rounds)", median(overheads))
+				summary += fmt.Sprintf(", overhead over beta-vae+none %.1f ms per step (median of rounds)", benchutil.Median(overheads))
 			}
 			fmt.Println(summary)
 		}
@@ -141,7 +137,7 @@ func run(datasets []string, rounds, steps, warmup int, anchor, python string) er
 				ratios[i] = configs[0].rates[i] * batch / t
 			}
 			fmt.Printf("%s: torch median %.1f images/s; beta-vae+none / torch images/s, median of rounds %.2f\n",
-				d.Name(), median(torchRates), median(ratios))
+				d.Name(), benchutil.Median(torchRates), benchutil.Median(ratios))
 		}
 	}
 	return nil
@@ -161,43 +157,12 @@ func warmDataset(d data.Dataset) error {
 // timeSteps runs n steps and returns the steps/s of the median step, as the
 // anchor reports its median, and the heap allocations per step.
 func timeSteps(tr *vae.Trainer, n int) (rate, allocs float64, err error) {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	durations := make([]float64, n)
-	for i := range n {
-		start := time.Now()
-		if _, err := tr.Step(); err != nil {
-			return 0, 0, err
-		}
-		durations[i] = time.Since(start).Seconds()
-	}
-	runtime.ReadMemStats(&after)
-	return 1 / median(durations), float64(after.Mallocs-before.Mallocs) / float64(n), nil
-}
-
-// torchRate runs the anchor with 2 threads and returns its images/s.
-func torchRate(python, script string, steps, channels int) (float64, error) {
-	cmd := exec.Command(python, script, "2", strconv.Itoa(steps), strconv.Itoa(channels), strconv.Itoa(batch))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
+	seconds, allocs, err := benchutil.TimeCalls(n, func() error {
+		_, err := tr.Step()
+		return err
+	})
 	if err != nil {
-		return 0, fmt.Errorf("anchor %s failed: %w", script, err)
+		return 0, 0, err
 	}
-	var res struct {
-		ImagesPerS float64 `json:"images_per_s"`
-	}
-	if err := json.Unmarshal(out, &res); err != nil || res.ImagesPerS <= 0 {
-		return 0, fmt.Errorf("anchor %s printed %q, expected a JSON line with images_per_s", script, out)
-	}
-	return res.ImagesPerS, nil
-}
-
-func median(x []float64) float64 {
-	s := slices.Clone(x)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
+	return 1 / seconds, allocs, nil
 }

@@ -20,19 +20,16 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gromov-monge/gmg/autodiff"
+	"github.com/gromov-monge/gmg/bench/internal/benchutil"
 	"github.com/gromov-monge/gmg/nn"
 	"github.com/gromov-monge/gmg/tensor"
 	"github.com/gromov-monge/gmg/vae"
@@ -88,8 +85,8 @@ func run(channelsFlag string, rounds, steps int, anchor, python, mode string) er
 		coreType = "unset"
 	}
 	fmt.Printf("gmg BLAS %s (%s, OPENBLAS_CORETYPE %s), mode %s, workers %d, GOMAXPROCS %d, batch %d, %d steps per round, load average %s\n",
-		blas.Name(), blas.Core(), coreType, mode, tensor.Workers(), runtime.GOMAXPROCS(0), batch, steps, loadAverage())
-	defer func() { fmt.Printf("load average at the end %s\n", loadAverage()) }()
+		blas.Name(), blas.Core(), coreType, mode, tensor.Workers(), runtime.GOMAXPROCS(0), batch, steps, benchutil.LoadAverage())
+	defer func() { fmt.Printf("load average at the end %s\n", benchutil.LoadAverage()) }()
 
 	for _, c := range channels {
 		s, err := newStepper(blas, c, mode == "shards")
@@ -114,7 +111,7 @@ func run(channelsFlag string, rounds, steps int, anchor, python, mode string) er
 			if anchor != "" {
 				best := 0.0
 				for _, threads := range []int{1, 2} {
-					t, err := torchRate(python, anchor, threads, steps, c)
+					t, err := benchutil.TorchImagesPerSecond(python, anchor, threads, steps, c, batch)
 					if err != nil {
 						return err
 					}
@@ -126,9 +123,9 @@ func run(channelsFlag string, rounds, steps int, anchor, python, mode string) er
 			}
 			fmt.Println(line)
 		}
-		summary := fmt.Sprintf("channels %d: gmg median %.1f images/s, %.0f allocations per step", c, median(gmgRates), allocs)
+		summary := fmt.Sprintf("channels %d: gmg median %.1f images/s, %.0f allocations per step", c, benchutil.Median(gmgRates), allocs)
 		if len(ratios) > 0 {
-			summary += fmt.Sprintf(", median ratio to PyTorch's best %.2f", median(ratios))
+			summary += fmt.Sprintf(", median ratio to PyTorch's best %.2f", benchutil.Median(ratios))
 		}
 		fmt.Println(summary)
 	}
@@ -200,57 +197,9 @@ func (s *stepper) shardedStep() error {
 // time runs n steps and returns the images/s of the median step and the
 // heap allocations per step.
 func (s *stepper) time(n int) (rate, allocs float64, err error) {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	durations := make([]float64, n)
-	for i := range n {
-		start := time.Now()
-		if err := s.step(); err != nil {
-			return 0, 0, err
-		}
-		durations[i] = time.Since(start).Seconds()
-	}
-	runtime.ReadMemStats(&after)
-	return batch / median(durations), float64(after.Mallocs-before.Mallocs) / float64(n), nil
-}
-
-// torchRate runs the anchor and returns its images/s.
-func torchRate(python, script string, threads, steps, channels int) (float64, error) {
-	cmd := exec.Command(python, script, strconv.Itoa(threads), strconv.Itoa(steps), strconv.Itoa(channels), strconv.Itoa(batch))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
+	seconds, allocs, err := benchutil.TimeCalls(n, s.step)
 	if err != nil {
-		return 0, fmt.Errorf("anchor %s failed: %w", script, err)
+		return 0, 0, err
 	}
-	var res struct {
-		ImagesPerS float64 `json:"images_per_s"`
-	}
-	if err := json.Unmarshal(out, &res); err != nil || res.ImagesPerS <= 0 {
-		return 0, fmt.Errorf("anchor %s printed %q, expected a JSON line with images_per_s", script, out)
-	}
-	return res.ImagesPerS, nil
-}
-
-// loadAverage returns the 1-, 5- and 15-minute load averages from
-// /proc/loadavg, or "unknown" where that file cannot be read.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-func median(x []float64) float64 {
-	s := slices.Clone(x)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
+	return batch / seconds, allocs, nil
 }
