@@ -5,9 +5,10 @@ package metrics
 type Value struct {
 	Metric, Name string
 	Value        float64
-	// Headline marks the numbers that papers report: the evaluation
-	// accuracies, the test-split informativeness and explicitness, the
-	// normalised Wasserstein correlation and every score without a split.
+	// Headline marks the numbers that training summaries print: the
+	// evaluation accuracies, the test-split informativeness and
+	// explicitness, the normalised Wasserstein correlation and every score
+	// without a split.
 	Headline bool
 }
 

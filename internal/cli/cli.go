@@ -144,8 +144,8 @@ func newFlagSet(e *env, name, synopsis, description string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args with fs and rejects positional arguments, which no gmg
-// command takes unless it says so.
+// parseFlags parses args with fs and rejects positional arguments: every gmg
+// command takes its inputs as flags.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
