@@ -26,13 +26,13 @@ func init() {
 	register(&command{name: "train", summary: "train a VAE with a GMG or DST regulariser and score it", run: runTrain})
 }
 
-// defaultSteps is the step budget of gmg train without --steps. With the
-// default model (β-VAE + GMG on the decoder, batch 64, dSprites) and the
-// quick evaluation, the whole command took 6 min 14 s on a 2-core AMD EPYC
-// with OpenBLAS at load average 2: 340 s of training at 14.7 steps/s and
-// 34 s of evaluation. Other jobs on the cores slow it down about in
-// proportion: at load average 9 the steps ran at 3.6 steps/s.
-const defaultSteps = 5000
+// defaultSteps is the step budget of gmg train without --steps, sized to
+// finish in about ten minutes on two cores. With the default model (β-VAE +
+// GMG on the decoder, batch 64, dSprites) and the quick evaluation, the whole
+// command took 8 min 13 s on a 2-core AMD EPYC with OpenBLAS at load average
+// below 1: 464 s of training at 21.6 steps/s and 28 s of evaluation. The
+// pure-Go BLAS runs the training steps about five times slower.
+const defaultSteps = 10000
 
 const trainDescription = `
 Train the convolutional VAE of disentanglement_lib (Locatello et al. 2019) on a
