@@ -141,13 +141,13 @@ func TestFactoredProductsMatchDense(t *testing.T) {
 			if fast.path != tc.path {
 				t.Fatalf("path %d, want %d", fast.path, tc.path)
 			}
-			fast.apply(p.Data, got)
+			fast.apply(p.Data, got, nil)
 			want := make([]float64, tc.n*tc.m)
 			dense := newSandwich(denseCopy(x), denseCopy(y))
 			if dense.path != pathDense {
 				t.Fatalf("dense copies took path %d", dense.path)
 			}
-			dense.apply(p.Data, want)
+			dense.apply(p.Data, want, nil)
 			var scale float64
 			for _, v := range want {
 				scale = max(scale, math.Abs(v))

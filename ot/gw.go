@@ -182,16 +182,21 @@ func (s EntropicGW) Solve(q *QuadraticProblem) (*GWResult, error) {
 	}
 
 	n, m := q.Size()
-	prev, err := q.initialPlan(s.Init)
-	if err != nil {
-		return nil, err
-	}
-	cost := make([]float64, n*m)
-	e := newSinkhornEngine(q.a, q.b)
 	var acc *anderson
 	if s.Accelerate && n*m <= andersonSizeLimit {
 		acc = newAnderson(n * m)
 	}
+	// prev is X_t, the plan that the next linearised cost is built from. It
+	// stays nil for the product plan a·bᵀ, whose G has a closed form, unless
+	// Anderson mixing needs the plan itself.
+	var prev []float64
+	if s.Init != nil || acc != nil || !q.productClosedForm() {
+		if prev, err = q.initialPlan(s.Init); err != nil {
+			return nil, err
+		}
+	}
+	cost := make([]float64, n*m)
+	e := newSinkhornEngine(q.a, q.b)
 	lastChange := math.Inf(1)
 	res := &GWResult{Epsilon: eps}
 	innerCapped := false
@@ -199,15 +204,21 @@ func (s EntropicGW) Solve(q *QuadraticProblem) (*GWResult, error) {
 		// G(X_t), then P_{t+1} by Sinkhorn on it, where X_t is the last plan
 		// or its Anderson mixing. The plan lives in the engine's kernel
 		// buffer until the next solve, so the next input is formed first.
+		// Without mixing the plan buffer becomes X_t and the old X_t buffer
+		// takes the next kernel.
 		if t > 1 {
 			if acc != nil && lastChange < andersonStart {
 				acc.step(prev, e.plan)
 			} else {
-				copy(prev, e.plan)
+				prev, e.k = e.plan, prev
 			}
 		}
-		q.cross(prev, cost)
-		q.linearize(cost, cost)
+		if prev == nil {
+			q.productLinearized(cost)
+		} else {
+			q.crossLinearized(prev, cost)
+		}
+		e.refPlan, e.refProduct = prev, prev == nil
 		out, err := s.innerSolve(e, cost, inner)
 		if err != nil {
 			return nil, err
@@ -217,7 +228,7 @@ func (s EntropicGW) Solve(q *QuadraticProblem) (*GWResult, error) {
 		// Only the solve that produces the returned plan decides the status:
 		// an inexact intermediate step does not move the fixed point.
 		innerCapped = out.status != Converged
-		change := planChange(e.plan, prev)
+		change := e.refChange
 		lastChange = change
 		res.ErrorTrace = append(res.ErrorTrace, change)
 		if s.Progress != nil {
@@ -242,13 +253,14 @@ func (s EntropicGW) Solve(q *QuadraticProblem) (*GWResult, error) {
 	// The result: E at the final plan, and −εH(P) = <F, P·1> + <G, Pᵀ·1> −
 	// <cost, P> from the full potentials F = f + ε log a, G = g + ε log b of
 	// the last step's cost matrix.
-	plan := append([]float64(nil), e.plan...)
+	// The engine is not used again, so its plan buffer is returned as it is.
+	plan := e.plan
 	res.MarginalError = e.marginalError()
 	negEntropy := dot(e.alpha, e.rowSum) + dot(e.beta, e.colSum) - e.planCost()
 	res.Potentials = e.potentials(eps)
 	s2 := cost
 	q.cross(plan, s2)
-	res.GW = q.objective(plan, s2)
+	res.GW = q.objectiveWithMarginals(plan, s2, e.rowSum, e.colSum)
 	res.EntropicObjective = res.GW + negEntropy
 	res.Plan = &Matrix{Rows: n, Cols: m, Data: plan}
 	if math.IsNaN(res.GW) || math.IsInf(res.GW, 0) {

@@ -114,10 +114,18 @@ func sum(x []float64) float64 {
 }
 
 // gemmRows sets the rows lo..hi of out (n×m) to a·v, where a is n×r and v is
-// r×m, all row-major. It handles four inner indices per sweep so that each
-// output element is loaded and stored once per four multiply-adds.
+// r×m, all row-major. With AVX2 it computes four rows at a time with gemm4,
+// which loads each element of v once for the four. The Go loops handle four
+// inner indices per sweep so that each output element is loaded and stored
+// once per four multiply-adds.
 func gemmRows(out, a, v []float64, r, m, lo, hi int) {
-	for i := lo; i < hi; i++ {
+	i := lo
+	if useAVX2 && m >= minVector {
+		for ; i+4 <= hi; i += 4 {
+			gemm4(out[i*m:], m, a[i*r:], r, v, m)
+		}
+	}
+	for ; i < hi; i++ {
 		row := out[i*m : (i+1)*m]
 		clear(row)
 		ai := a[i*r : (i+1)*r]
@@ -145,7 +153,19 @@ func gemmRows(out, a, v []float64, r, m, lo, hi int) {
 // gemmTransRows adds bᵀ·p restricted to the rows lo..hi of b (n×r) and p (n×m)
 // into acc (r×m): acc[k][j] += Σ_{i in lo..hi} b[i][k]·p[i][j].
 func gemmTransRows(acc, b, p []float64, r, m, lo, hi int) {
-	for i := lo; i < hi; i++ {
+	i := lo
+	if useAVX2 && m >= minVector {
+		// Four rows of p at a time: acc[k] += Σ_s b[i+s][k]·p[i+s], each
+		// row of acc loaded and stored once per four rows of p.
+		var c [4]float64
+		for ; i+4 <= hi; i += 4 {
+			for k := 0; k < r; k++ {
+				c = [4]float64{b[i*r+k], b[(i+1)*r+k], b[(i+2)*r+k], b[(i+3)*r+k]}
+				axpy4(&c, p[i*m:], m, acc[k*m:(k+1)*m])
+			}
+		}
+	}
+	for ; i < hi; i++ {
 		pi := p[i*m : (i+1)*m]
 		bi := b[i*r : (i+1)*r]
 		if useAVX2 && m >= minVector {

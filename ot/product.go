@@ -128,19 +128,22 @@ func grow(buf []float64, size int) []float64 {
 	return buf[:size]
 }
 
-// apply sets out ([n, m]) to Cx·P·Cyᵀ.
-func (s *sandwich) apply(p, out []float64) {
+// apply sets out ([n, m]) to Cx·P·Cyᵀ. When post is not nil, apply calls
+// it on row ranges that together cover 0..n, each right after those rows of
+// out are final, so that a row-wise step after the product finds them in
+// cache. post must touch only its rows of out.
+func (s *sandwich) apply(p, out []float64, post func(lo, hi int)) {
 	switch s.path {
 	case pathLeft:
-		s.left(p, out)
+		s.left(p, out, post)
 	case pathRight:
-		s.right(p, out)
+		s.right(p, out, post)
 	default:
-		s.dense(p, out)
+		s.dense(p, out, post)
 	}
 }
 
-func (s *sandwich) left(p, out []float64) {
+func (s *sandwich) left(p, out []float64, post func(lo, hi int)) {
 	n, m, x := s.n, s.m, s.x
 	rx := x.rank
 
@@ -159,13 +162,21 @@ func (s *sandwich) left(p, out []float64) {
 		s.y.mulVec(s.u[l*m:(l+1)*m], s.v[l*m:(l+1)*m])
 	}
 
-	// out = Ax·V.
+	// out = Ax·V, four rows at a time when post follows.
 	forRows(n, n*m*rx, func(lo, hi int) {
-		gemmRows(out, x.fa, s.v, rx, m, lo, hi)
+		if post == nil {
+			gemmRows(out, x.fa, s.v, rx, m, lo, hi)
+			return
+		}
+		for i := lo; i < hi; i += 4 {
+			end := min(i+4, hi)
+			gemmRows(out, x.fa, s.v, rx, m, i, end)
+			post(i, end)
+		}
 	})
 }
 
-func (s *sandwich) right(p, out []float64) {
+func (s *sandwich) right(p, out []float64, post func(lo, hi int)) {
 	n, m, y := s.n, s.m, s.y
 	ry := y.rank
 
@@ -196,10 +207,13 @@ func (s *sandwich) right(p, out []float64) {
 	// out = Z·Ayᵀ.
 	forRows(n, n*m*ry, func(lo, hi int) {
 		gemmRows(out, s.z, s.ayT, ry, m, lo, hi)
+		if post != nil {
+			post(lo, hi)
+		}
 	})
 }
 
-func (s *sandwich) dense(p, out []float64) {
+func (s *sandwich) dense(p, out []float64, post func(lo, hi int)) {
 	n, m := s.n, s.m
 	cy := s.y.dense
 
@@ -217,5 +231,8 @@ func (s *sandwich) dense(p, out []float64) {
 	// out = Cx·T.
 	forRows(n, n*n*m, func(lo, hi int) {
 		gemmRows(out, s.x.dense, s.w, n, m, lo, hi)
+		if post != nil {
+			post(lo, hi)
+		}
 	})
 }

@@ -1,9 +1,6 @@
 package ot
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // QuadraticProblem is a Gromov-Wasserstein problem between the geometries X
 // ([n, n] costs, weights a) and Y ([m, m] costs, weights b). Its objective,
@@ -75,15 +72,27 @@ func (q *QuadraticProblem) Weights() (a, b []float64) { return q.a, q.b }
 // cross sets out = ½(Cx·P·Cyᵀ + Cxᵀ·P·Cy), which is Cx·P·Cy for symmetric
 // costs. It costs O(n·m·r) with r the smaller factorisation rank.
 func (q *QuadraticProblem) cross(p, out []float64) {
-	q.fwd.apply(p, out)
+	q.fwd.apply(p, out, nil)
 	if q.bwd == nil {
 		return
 	}
 	q.tmp = grow(q.tmp, len(out))
-	q.bwd.apply(p, q.tmp)
+	q.bwd.apply(p, q.tmp, nil)
 	for k := range out {
 		out[k] = 0.5 * (out[k] + q.tmp[k])
 	}
+}
+
+// crossLinearized sets g = G(P), as cross followed by linearize computes
+// it. For symmetric costs each group of rows is linearised right after the
+// product writes it, while it is still in cache.
+func (q *QuadraticProblem) crossLinearized(p, g []float64) {
+	if q.bwd != nil {
+		q.cross(p, g)
+		q.linearize(g, g)
+		return
+	}
+	q.fwd.apply(p, g, func(lo, hi int) { q.linearizeRows(g, g, lo, hi) })
 }
 
 // linearize sets g = cx2a ⊕ cy2b − 2·s, where s = cross(P).
@@ -118,6 +127,13 @@ func (q *QuadraticProblem) objective(p, s []float64) float64 {
 		rows[i] = sum(pi)
 		axpy(1, pi, cols)
 	}
+	return q.objectiveWithMarginals(p, s, rows, cols)
+}
+
+// objectiveWithMarginals returns E(P) as objective does, given P's row sums
+// a' and column sums b'.
+func (q *QuadraticProblem) objectiveWithMarginals(p, s, rows, cols []float64) float64 {
+	n, m := q.x.n, q.y.n
 	tx, ty := make([]float64, n), make([]float64, m)
 	q.x.sqMulVec(rows, tx)
 	q.y.sqMulVec(cols, ty)
@@ -219,11 +235,30 @@ func Pushforward(g Geometry, p *Matrix) (*Matrix, error) {
 	return &Matrix{Rows: m, Cols: m, Data: out}, nil
 }
 
-// planChange returns ||x − y||₁.
-func planChange(x, y []float64) float64 {
-	var s float64
-	for k := range x {
-		s += math.Abs(x[k] - y[k])
+// productClosedForm reports whether productLinearized applies: both costs
+// symmetric.
+func (q *QuadraticProblem) productClosedForm() bool { return q.bwd == nil }
+
+// productLinearized sets g = G(a·bᵀ) for symmetric costs. There
+// Cx·a·bᵀ·Cy = (Cx·a)(Cy·b)ᵀ has rank one, so g costs O(n·m) plus two
+// matrix-vector products, in place of a product with a dense plan.
+func (q *QuadraticProblem) productLinearized(g []float64) {
+	n, m := q.x.n, q.y.n
+	xa, yb := make([]float64, n), make([]float64, m)
+	q.x.mulVec(q.a, xa)
+	q.y.mulVec(q.b, yb)
+	rows := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			ci, xi := q.cx2a[i], xa[i]
+			gi := g[i*m : (i+1)*m]
+			for j, ybj := range yb {
+				gi[j] = ci + q.cy2b[j] - 2*(xi*ybj)
+			}
+		}
 	}
-	return s
+	if serial(n, n*m) {
+		rows(0, n)
+		return
+	}
+	forRows(n, n*m, rows)
 }

@@ -189,7 +189,7 @@ func (s Sinkhorn) Solve(c *Matrix, a, b []float64, init *Potentials) (*SinkhornR
 	res := &SinkhornResult{
 		Plan:          &Matrix{Rows: n, Cols: m, Data: e.plan},
 		Potentials:    e.potentials(s.Epsilon),
-		Cost:          out.cost,
+		Cost:          e.planCost(),
 		MarginalError: out.marginalError,
 		Iterations:    out.iterations,
 		Status:        out.status,
@@ -278,6 +278,14 @@ type sinkhornEngine struct {
 	// kernelValid reports that k holds the kernel for the current alpha,
 	// beta, eps and cost.
 	kernelValid bool
+	// refPlan, when not nil, is a plan ([n, m]) that finish compares with
+	// the plan it writes; refProduct compares with the product plan a·bᵀ
+	// instead. finish stores ||P − ref||₁ in refChange, so that entropic GW
+	// gets the change of its plan without another pass over both plans.
+	refPlan     []float64
+	refProduct  bool
+	refChange   float64
+	changeParts []float64
 }
 
 func newSinkhornEngine(a, b []float64) *sinkhornEngine {
@@ -315,7 +323,6 @@ type sinkhornOutcome struct {
 	iterations    int
 	status        Status
 	marginalError float64
-	cost          float64 // <C, P>
 	trace         []float64
 }
 
@@ -406,7 +413,6 @@ func (e *sinkhornEngine) solve(c []float64, s Sinkhorn) (sinkhornOutcome, error)
 		}
 	}
 	out.marginalError = e.marginalError()
-	out.cost = e.planCost()
 	return out, nil
 }
 
@@ -574,13 +580,41 @@ func (e *sinkhornEngine) kernelIteration() (float64, bool, error) {
 
 // rowUpdate sets u_i = a_i/(K·v)_i for the rows lo to hi of block blk and
 // adds u_i·K_i to the block's partial column sums. It marks the rows whose
-// kernel sum is out of range for a log-sum-exp fallback.
+// kernel sum is out of range for a log-sum-exp fallback. Rows go four at a
+// time through dot4 and axpy4, which read v and the partial sums once for
+// four rows.
 func (e *sinkhornEngine) rowUpdate(blk, lo, hi int) {
 	m := e.m
 	e.blockFallback[blk] = false
 	w := e.parts.block(blk)
 	var errSum float64
-	for i := lo; i < hi; i++ {
+	i := lo
+	for ; i+4 <= hi; i += 4 {
+		var s [4]float64
+		k4 := e.k[i*m:]
+		dot4(k4, m, e.v, &s)
+		inRange := true
+		for r, sr := range s {
+			errSum += math.Abs(e.u[i+r]*sr - e.a[i+r])
+			if !(sr >= tinySum) || math.IsInf(sr, 1) {
+				e.fallback[i+r] = true
+				inRange = false
+				continue
+			}
+			e.u[i+r] = e.a[i+r] / sr
+		}
+		if inRange {
+			axpy4((*[4]float64)(e.u[i:i+4]), k4, m, w)
+			continue
+		}
+		e.blockFallback[blk] = true
+		for r := 0; r < 4; r++ {
+			if !e.fallback[i+r] {
+				axpy(e.u[i+r], k4[r*m:(r+1)*m], w)
+			}
+		}
+	}
+	for ; i < hi; i++ {
 		ki := e.k[i*m : (i+1)*m]
 		s := dot(ki, e.v)
 		errSum += math.Abs(e.u[i]*s - e.a[i])
@@ -732,12 +766,16 @@ func (e *sinkhornEngine) finish(mode SinkhornMode) error {
 	}
 	nb := numBlocks(n)
 	e.parts.reset(nb, m)
+	if len(e.changeParts) != nb {
+		e.changeParts = make([]float64, nb)
+	}
 	if serial(nb, 2*n*m) {
 		eachBlock(n, nb, e.planRows)
 	} else {
 		forBlocks(n, nb, 2*n*m, e.planRows)
 	}
 	e.parts.sumInto(e.colSum)
+	e.refChange = sum(e.changeParts)
 	// The kernel buffer now holds the plan; fold the scalings into the
 	// potentials so that alpha, beta describe the plan alone.
 	e.absorb()
@@ -752,23 +790,24 @@ func (e *sinkhornEngine) finish(mode SinkhornMode) error {
 }
 
 // planRows writes rows lo to hi of the plan P = diag(u)·K·diag(v) over the
-// kernel, their sums into rowSum and their column sums into block blk's
-// partials.
+// kernel, their sums into rowSum, their column sums into block blk's
+// partials and their L1 distance from the reference plan, if any, into
+// changeParts[blk].
 func (e *sinkhornEngine) planRows(blk, lo, hi int) {
 	m := e.m
 	col := e.parts.block(blk)
+	var change float64
 	for i := lo; i < hi; i++ {
 		ki := e.k[i*m : (i+1)*m]
-		ui := e.u[i]
-		var rs float64
-		for j, x := range ki {
-			p := ui * x * e.v[j]
-			ki[j] = p
-			rs += p
-			col[j] += p
+		e.rowSum[i] = planRow(ki, ki, e.v, col, e.u[i])
+		switch {
+		case e.refPlan != nil:
+			change += absDiffSum(ki, e.refPlan[i*m:(i+1)*m], 1)
+		case e.refProduct:
+			change += absDiffSum(ki, e.b, e.a[i])
 		}
-		e.rowSum[i] = rs
 	}
+	e.changeParts[blk] = change
 }
 
 // buildKernelExact computes K = exp((alpha ⊕ beta − C)/ε) without the row
