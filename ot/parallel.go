@@ -3,6 +3,7 @@ package ot
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Parallel loops split their range into blocks that depend only on the problem
@@ -51,6 +52,11 @@ func eachBlock(n, nb int, f func(k, lo, hi int)) {
 // forBlocks calls f(k, lo, hi) for each block k of nb blocks over n rows,
 // concurrently when work (the total number of multiply-adds) is large enough.
 // f must write only to memory owned by block k.
+//
+// The calling goroutine works too, and each worker takes the next block not
+// yet started, so a worker whose CPU is busy with another process holds up
+// at most the block it has. Which worker runs a block does not change what
+// the block computes.
 func forBlocks(n, nb int, work int, f func(k, lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), nb)
 	if work < serialWork || workers <= 1 {
@@ -60,17 +66,26 @@ func forBlocks(n, nb int, work int, f func(k, lo, hi int)) {
 		}
 		return
 	}
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for k := w; k < nb; k += workers {
-				lo, hi := blockRange(n, nb, k)
-				f(k, lo, hi)
+	var next atomic.Int64
+	run := func() {
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= nb {
+				return
 			}
-		}(w)
+			lo, hi := blockRange(n, nb, k)
+			f(k, lo, hi)
+		}
 	}
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run()
+		}()
+	}
+	run()
 	wg.Wait()
 }
 
