@@ -47,12 +47,7 @@ func (c *costs) sqMulVec(v, out []float64) {
 func (c *costs) sqMulVecRows(v, out []float64, lo, hi int) {
 	n := c.n
 	for i := lo; i < hi; i++ {
-		row := c.dense[i*n : (i+1)*n]
-		var s float64
-		for k, x := range row {
-			s += x * x * v[k]
-		}
-		out[i] = s
+		out[i] = sqDot(c.dense[i*n:(i+1)*n], v)
 	}
 }
 

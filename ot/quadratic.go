@@ -109,11 +109,7 @@ func (q *QuadraticProblem) linearize(s, g []float64) {
 func (q *QuadraticProblem) linearizeRows(s, g []float64, lo, hi int) {
 	m := q.y.n
 	for i := lo; i < hi; i++ {
-		ci := q.cx2a[i]
-		gi, si := g[i*m:(i+1)*m], s[i*m:(i+1)*m]
-		for j, sij := range si {
-			gi[j] = ci + q.cy2b[j] - 2*sij
-		}
+		linearizeRow(g[i*m:(i+1)*m], q.cy2b, s[i*m:(i+1)*m], q.cx2a[i], 1)
 	}
 }
 
@@ -249,11 +245,7 @@ func (q *QuadraticProblem) productLinearized(g []float64) {
 	q.y.mulVec(q.b, yb)
 	rows := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			ci, xi := q.cx2a[i], xa[i]
-			gi := g[i*m : (i+1)*m]
-			for j, ybj := range yb {
-				gi[j] = ci + q.cy2b[j] - 2*(xi*ybj)
-			}
+			linearizeRow(g[i*m:(i+1)*m], q.cy2b, yb, q.cx2a[i], xa[i])
 		}
 	}
 	if serial(n, n*m) {

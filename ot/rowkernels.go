@@ -62,3 +62,20 @@ func absDiffSumGo(x, y []float64, scale float64, from int) float64 {
 	}
 	return s
 }
+
+// linearizeRowGo sets g[j] = (c + d[j]) − 2·(scale·s[j]) for
+// from ≤ j < len(g).
+func linearizeRowGo(g, d, s []float64, c, scale float64, from int) {
+	for j := from; j < len(g); j++ {
+		g[j] = c + d[j] - 2*(scale*s[j])
+	}
+}
+
+// sqDotGo returns Σ x[j]²·v[j] over from ≤ j < len(x).
+func sqDotGo(x, v []float64, from int) float64 {
+	var s float64
+	for j := from; j < len(x); j++ {
+		s += x[j] * x[j] * v[j]
+	}
+	return s
+}

@@ -15,6 +15,12 @@ func planRowAVX2(p, k, v, col *float64, n int, u float64) float64
 //go:noescape
 func absDiffSumAVX2(x, y *float64, n int, scale float64) (sum float64, done int)
 
+//go:noescape
+func linearizeRowAVX2(out, d, s *float64, n int, c, scale float64) int
+
+//go:noescape
+func sqDotAVX2(x, v *float64, n int) (sum float64, done int)
+
 // dot4 sets s[r] = Σ_j k[r·stride+j]·v[j] for the four rows r < 4 of k,
 // each len(v) long and stride apart.
 func dot4(k []float64, stride int, v []float64, s *[4]float64) {
@@ -101,4 +107,31 @@ func absDiffSum(x, y []float64, scale float64) float64 {
 		s, done = absDiffSumAVX2(&x[0], &y[0], len(x), scale)
 	}
 	return s + absDiffSumGo(x, y, scale, done)
+}
+
+// linearizeRow sets g[j] = (c + d[j]) − 2·(scale·s[j]) for j < len(g).
+func linearizeRow(g, d, s []float64, c, scale float64) {
+	if len(g) == 0 {
+		return
+	}
+	d, s = d[:len(g)], s[:len(g)]
+	done := 0
+	if useAVX2 {
+		done = linearizeRowAVX2(&g[0], &d[0], &s[0], len(g), c, scale)
+	}
+	linearizeRowGo(g, d, s, c, scale, done)
+}
+
+// sqDot returns Σ_j x[j]²·v[j] for j < len(x).
+func sqDot(x, v []float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	v = v[:len(x)]
+	var s float64
+	done := 0
+	if useAVX2 {
+		s, done = sqDotAVX2(&x[0], &v[0], len(x))
+	}
+	return s + sqDotGo(x, v, done)
 }

@@ -380,3 +380,95 @@ absreduce:
 	MOVSD X0, sum+32(FP)
 	MOVQ AX, done+40(FP)
 	RET
+
+DATA two<>+0(SB)/8, $2.0
+GLOBL two<>(SB), RODATA|NOPTR, $8
+
+// func linearizeRowAVX2(out, d, s *float64, n int, c, scale float64) int
+// out[j] = (c + d[j]) − 2·(scale·s[j]). Doubling is exact, so the FMA rounds
+// the difference once, as the two Go operations do.
+TEXT ·linearizeRowAVX2(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ d+8(FP), SI
+	MOVQ s+16(FP), BX
+	MOVQ n+24(FP), CX
+	VBROADCASTSD c+32(FP), Y15
+	VBROADCASTSD scale+40(FP), Y14
+	VBROADCASTSD two<>+0(SB), Y13
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-8, DX
+
+linloop8:
+	CMPQ AX, DX
+	JGE linstep4
+	VADDPD (SI)(AX*8), Y15, Y0
+	VADDPD 32(SI)(AX*8), Y15, Y1
+	VMULPD (BX)(AX*8), Y14, Y2
+	VMULPD 32(BX)(AX*8), Y14, Y3
+	VFNMADD231PD Y13, Y2, Y0
+	VFNMADD231PD Y13, Y3, Y1
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	ADDQ $8, AX
+	JMP linloop8
+
+linstep4:
+	MOVQ CX, DX
+	ANDQ $-4, DX
+	CMPQ AX, DX
+	JGE lindone
+	VADDPD (SI)(AX*8), Y15, Y0
+	VMULPD (BX)(AX*8), Y14, Y2
+	VFNMADD231PD Y13, Y2, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ $4, AX
+
+lindone:
+	VZEROUPPER
+	MOVQ AX, ret+48(FP)
+	RET
+
+// func sqDotAVX2(x, v *float64, n int) (sum float64, done int)
+// Σ_j x[j]²·v[j] over the elements handled, in eight lanes.
+TEXT ·sqDotAVX2(SB), NOSPLIT, $0-40
+	MOVQ x+0(FP), SI
+	MOVQ v+8(FP), DI
+	MOVQ n+16(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-8, DX
+
+sqdotloop8:
+	CMPQ AX, DX
+	JGE sqdotstep4
+	VMOVUPD (SI)(AX*8), Y2
+	VMOVUPD 32(SI)(AX*8), Y3
+	VMULPD Y2, Y2, Y2
+	VMULPD Y3, Y3, Y3
+	VFMADD231PD (DI)(AX*8), Y2, Y0
+	VFMADD231PD 32(DI)(AX*8), Y3, Y1
+	ADDQ $8, AX
+	JMP sqdotloop8
+
+sqdotstep4:
+	MOVQ CX, DX
+	ANDQ $-4, DX
+	CMPQ AX, DX
+	JGE sqdotreduce
+	VMOVUPD (SI)(AX*8), Y2
+	VMULPD Y2, Y2, Y2
+	VFMADD231PD (DI)(AX*8), Y2, Y0
+	ADDQ $4, AX
+
+sqdotreduce:
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VHADDPD X0, X0, X0
+	VZEROUPPER
+	MOVSD X0, sum+24(FP)
+	MOVQ AX, done+32(FP)
+	RET

@@ -32,3 +32,11 @@ func planRow(p, k, v, col []float64, u float64) float64 {
 func absDiffSum(x, y []float64, scale float64) float64 {
 	return absDiffSumGo(x, y, scale, 0)
 }
+
+// linearizeRow sets g[j] = (c + d[j]) − 2·(scale·s[j]) for j < len(g).
+func linearizeRow(g, d, s []float64, c, scale float64) {
+	linearizeRowGo(g, d, s, c, scale, 0)
+}
+
+// sqDot returns Σ_j x[j]²·v[j] for j < len(x).
+func sqDot(x, v []float64) float64 { return sqDotGo(x, v, 0) }

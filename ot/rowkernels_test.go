@@ -82,6 +82,27 @@ func TestFourRowKernels(t *testing.T) {
 		if got := absDiffSum(v, y, 0.9); math.Abs(got-absWant) > 1e-13*float64(n+1) {
 			t.Errorf("n=%d: absolute difference sum %v, want %v", n, got, absWant)
 		}
+
+		g := make([]float64, n)
+		for _, scale := range []float64{1, -0.37} {
+			linearizeRow(g, v, y, 1.25, scale)
+			for j := range g {
+				// Doubling is exact, so one FMA rounds as the Go
+				// subtraction does.
+				if want := 1.25 + v[j] - 2*(scale*y[j]); g[j] != want {
+					t.Errorf("n=%d scale=%v: linearised entry %d = %v, want %v", n, scale, j, g[j], want)
+				}
+			}
+		}
+
+		var sqWant float64
+		for j := 0; j < n; j++ {
+			sqWant += v[j] * v[j] * y[j]
+		}
+		// Sums of n products of three unit normals in two orders.
+		if got := sqDot(v, y); math.Abs(got-sqWant) > 1e-13*float64(n+1) {
+			t.Errorf("n=%d: squared dot %v, want %v", n, got, sqWant)
+		}
 	}
 }
 
