@@ -213,10 +213,16 @@ func (s EntropicGW) Solve(q *QuadraticProblem) (*GWResult, error) {
 				prev, e.k = e.plan, prev
 			}
 		}
-		if prev == nil {
+		// From the second step on, ε is the target from the start, so the
+		// kernel rows are built as soon as their costs are written.
+		switch {
+		case prev == nil:
 			q.productLinearized(cost)
-		} else {
-			q.crossLinearized(prev, cost)
+		case e.canPrebuild(inner):
+			e.beginPrebuild(cost)
+			q.crossLinearized(prev, cost, e.prebuildRows)
+		default:
+			q.crossLinearized(prev, cost, nil)
 		}
 		e.refPlan, e.refProduct = prev, prev == nil
 		out, err := s.innerSolve(e, cost, inner)

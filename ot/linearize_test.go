@@ -38,7 +38,7 @@ func TestCrossLinearizedMatchesSteps(t *testing.T) {
 		q.cross(p.Data, want)
 		q.linearize(want, want)
 		got := make([]float64, n*m)
-		q.crossLinearized(p.Data, got)
+		q.crossLinearized(p.Data, got, nil)
 		for k := range want {
 			// The same operations on the same values in the same order.
 			if got[k] != want[k] {
@@ -69,7 +69,7 @@ func TestProductLinearized(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := make([]float64, n*m)
-		q.crossLinearized(product, want)
+		q.crossLinearized(product, want, nil)
 		got := make([]float64, n*m)
 		q.productLinearized(got)
 		var scale float64

@@ -85,14 +85,24 @@ func (q *QuadraticProblem) cross(p, out []float64) {
 
 // crossLinearized sets g = G(P), as cross followed by linearize computes
 // it. For symmetric costs each group of rows is linearised right after the
-// product writes it, while it is still in cache.
-func (q *QuadraticProblem) crossLinearized(p, g []float64) {
+// product writes it, while it is still in cache. then, when not nil, is
+// called on row ranges that together cover 0..n once those rows of g are
+// final; calls on disjoint ranges may run concurrently.
+func (q *QuadraticProblem) crossLinearized(p, g []float64, then func(lo, hi int)) {
 	if q.bwd != nil {
 		q.cross(p, g)
 		q.linearize(g, g)
+		if then != nil {
+			then(0, q.x.n)
+		}
 		return
 	}
-	q.fwd.apply(p, g, func(lo, hi int) { q.linearizeRows(g, g, lo, hi) })
+	q.fwd.apply(p, g, func(lo, hi int) {
+		q.linearizeRows(g, g, lo, hi)
+		if then != nil {
+			then(lo, hi)
+		}
+	})
 }
 
 // linearize sets g = cx2a ⊕ cy2b − 2·s, where s = cross(P).

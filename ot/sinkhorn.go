@@ -276,8 +276,14 @@ type sinkhornEngine struct {
 	// saved holds the potentials from before a Newton phase.
 	newton, laplace, saved []float64
 	// kernelValid reports that k holds the kernel for the current alpha,
-	// beta, eps and cost.
+	// beta, eps and cost. fresh reports that no iteration has run on it
+	// since solve began, so the plan before the next iteration does not have
+	// exact column sums and its row error is no convergence measure.
 	kernelValid bool
+	fresh       bool
+	// prebuilt reports that prebuildRows filled k for the cost of the next
+	// solve.
+	prebuilt bool
 	// refPlan, when not nil, is a plan ([n, m]) that finish compares with
 	// the plan it writes; refProduct compares with the product plan a·bᵀ
 	// instead. finish stores ||P − ref||₁ in refChange, so that entropic GW
@@ -329,8 +335,10 @@ type sinkhornOutcome struct {
 // solve runs Sinkhorn on cost c ([n, m]) from the engine's current potentials
 // and leaves the plan in e.plan, its marginals in e.rowSum and e.colSum.
 func (e *sinkhornEngine) solve(c []float64, s Sinkhorn) (sinkhornOutcome, error) {
+	e.kernelValid = e.prebuilt && e.canPrebuild(s) && len(c) > 0 && &c[0] == &e.c[0]
+	e.prebuilt = false
+	e.fresh = true
 	e.c = c
-	e.kernelValid = false
 	for i := range e.u {
 		e.u[i] = 1
 	}
@@ -493,6 +501,31 @@ func (e *sinkhornEngine) absorb() {
 	e.kernelValid = false
 }
 
+// canPrebuild reports whether the kernel of the next solve with settings s
+// can be built before it, at the current ε: s keeps ε fixed from the start
+// and iterates on the kernel.
+func (e *sinkhornEngine) canPrebuild(s Sinkhorn) bool {
+	return s.Mode == Stabilized && s.EpsilonScaling == 0 && e.eps == s.Epsilon
+}
+
+// beginPrebuild prepares k for prebuildRows with the cost c of the next
+// solve. The caller checks canPrebuild first, and the scalings must be 1, as
+// finish leaves them.
+func (e *sinkhornEngine) beginPrebuild(c []float64) {
+	if len(e.k) != e.n*e.m {
+		e.k = make([]float64, e.n*e.m)
+	}
+	e.c = c
+	e.prebuilt = true
+}
+
+// prebuildRows computes rows lo to hi of the kernel of the cost given to
+// beginPrebuild, as buildKernel would at the start of the next solve, so
+// that a caller that has just written those rows of the cost builds the
+// kernel while they are in cache. Calls on disjoint rows may run
+// concurrently.
+func (e *sinkhornEngine) prebuildRows(lo, hi int) { e.kernelRows(lo, hi) }
+
 // buildKernel computes K from alpha, beta (u = v = 1 on entry). Each row is
 // shifted so that its largest entry is 1: the shift moves into alpha_i, which
 // leaves the next row update, u_i = a_i/(K·v)_i, unchanged.
@@ -528,10 +561,11 @@ func (e *sinkhornEngine) kernelRows(lo, hi int) {
 // plan before the iteration (whose column marginals are exact) and whether
 // that error is meaningful (false right after the kernel was rebuilt).
 func (e *sinkhornEngine) kernelIteration() (float64, bool, error) {
-	valid := e.kernelValid
+	valid := e.kernelValid && !e.fresh
 	if !e.kernelValid {
 		e.buildKernel()
 	}
+	e.fresh = false
 	n, m := e.n, e.m
 	nb := numBlocks(n)
 	e.parts.reset(nb, m)
