@@ -554,16 +554,9 @@ func runEvalRun(e *env, args []string) error {
 		return usagef("missing --run: give the directory of a run written by gmg train")
 	}
 
-	blas, err := tensor.DefaultBLAS()
+	run, err := openTrainedRun(e, *dir)
 	if err != nil {
 		return err
-	}
-	run, err := experiment.Open(*dir, experiment.Options{BLAS: blas, Logger: runLogger(e)})
-	if err != nil {
-		return err
-	}
-	if run.LastCheckpoint() < 0 {
-		return fmt.Errorf("%s has no checkpoint yet: train it first with 'gmg train --resume %s'", *dir, *dir)
 	}
 
 	cfg, err := evalCounts(run.Config.Eval)
@@ -575,4 +568,21 @@ func runEvalRun(e *env, args []string) error {
 		return err
 	}
 	return printRunResult(e, run, ev, *asJSON)
+}
+
+// openTrainedRun opens the run in dir for reading its latest checkpoint, and
+// fails when the run has none yet.
+func openTrainedRun(e *env, dir string) (*experiment.Run, error) {
+	blas, err := tensor.DefaultBLAS()
+	if err != nil {
+		return nil, err
+	}
+	run, err := experiment.Open(dir, experiment.Options{BLAS: blas, Logger: runLogger(e)})
+	if err != nil {
+		return nil, err
+	}
+	if run.LastCheckpoint() < 0 {
+		return nil, fmt.Errorf("%s has no checkpoint yet: train it first with 'gmg train --resume %s'", dir, dir)
+	}
+	return run, nil
 }

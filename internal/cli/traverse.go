@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 
 	"github.com/gromov-monge/gmg/experiment"
-	"github.com/gromov-monge/gmg/tensor"
 )
 
 func init() {
@@ -40,16 +39,9 @@ func runTraverse(e *env, args []string) error {
 	seedSet := false
 	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
 
-	blas, err := tensor.DefaultBLAS()
+	run, err := openTrainedRun(e, *dir)
 	if err != nil {
 		return err
-	}
-	run, err := experiment.Open(*dir, experiment.Options{BLAS: blas, Logger: runLogger(e)})
-	if err != nil {
-		return err
-	}
-	if run.LastCheckpoint() < 0 {
-		return fmt.Errorf("%s has no checkpoint yet: train it first with 'gmg train --resume %s'", *dir, *dir)
 	}
 	s := run.Config.Eval.Seed
 	if seedSet {
