@@ -3,47 +3,17 @@ package metrics
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/gromov-monge/gmg/internal/learn"
+	"github.com/gromov-monge/gmg/internal/synth"
 )
 
-// benchSample returns n rows of ten codes that are noisy linear mixtures of
-// five factors with dSprites' sizes (3, 6, 40, 32, 32), each factor scaled to
-// [0, 1] with uniform jitter within its cell.
+// benchSample returns n rows of the synthetic codes and factors that the
+// DCI benchmark against scikit-learn times too.
 func benchSample(b *testing.B, n int) *Sample {
-	sizes := []int{3, 6, 40, 32, 32}
-	const numCodes = 10
-	rng := rand.New(rand.NewPCG(0, 1))
-	k := len(sizes)
-	mixing := make([]float64, numCodes*k)
-	for c := range numCodes {
-		for f := range k {
-			mixing[c*k+f] = 0.2 * rng.NormFloat64()
-			if c == f {
-				mixing[c*k+f]++
-			}
-		}
-	}
-	codes := make([]float64, 0, n*numCodes)
-	factors := make([]int, 0, n*k)
-	scaled := make([]float64, k)
-	for range n {
-		for f, size := range sizes {
-			v := rng.IntN(size)
-			factors = append(factors, v)
-			scaled[f] = (float64(v) + rng.Float64()) / float64(size)
-		}
-		for c := range numCodes {
-			s := 0.05 * rng.NormFloat64()
-			for f := range k {
-				s += mixing[c*k+f] * scaled[f]
-			}
-			codes = append(codes, s)
-		}
-	}
-	s, err := NewSample(codes, factors, numCodes, k)
+	codes, factors := synth.Codes(n, 0)
+	s, err := NewSample(codes, factors, synth.NumCodes, len(synth.FactorSizes))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,12 +14,9 @@ import (
 
 	"github.com/gromov-monge/gmg/internal/learn"
 	"github.com/gromov-monge/gmg/internal/npy"
+	"github.com/gromov-monge/gmg/internal/synth"
 	"github.com/gromov-monge/gmg/metrics"
 )
-
-var factorSizes = []int{3, 6, 40, 32, 32}
-
-const numCodes = 10
 
 func main() {
 	rounds := flag.Int("rounds", 3, "number of alternating rounds")
@@ -58,19 +54,19 @@ func run(rounds, numTrain, numTest int, dir, anchor, python string, seed uint64)
 		dir = tmp
 	}
 	n := numTrain + numTest
-	codes, factors := synthetic(n, seed)
+	codes, factors := synth.Codes(n, seed)
 	codesPath, factorsPath := filepath.Join(dir, "codes.npy"), filepath.Join(dir, "factors.npy")
-	if err := npy.WriteFile(codesPath, []int{n, numCodes}, codes); err != nil {
+	if err := npy.WriteFile(codesPath, []int{n, synth.NumCodes}, codes); err != nil {
 		return err
 	}
 	factors64 := make([]int64, len(factors))
 	for i, v := range factors {
 		factors64[i] = int64(v)
 	}
-	if err := npy.WriteFile(factorsPath, []int{n, len(factorSizes)}, factors64); err != nil {
+	if err := npy.WriteFile(factorsPath, []int{n, len(synth.FactorSizes)}, factors64); err != nil {
 		return err
 	}
-	sample, err := metrics.NewSample(codes, factors, numCodes, len(factorSizes))
+	sample, err := metrics.NewSample(codes, factors, synth.NumCodes, len(synth.FactorSizes))
 	if err != nil {
 		return err
 	}
@@ -110,37 +106,4 @@ func run(rounds, numTrain, numTest int, dir, anchor, python string, seed uint64)
 			gmgRes.InformativenessTrain-skRes.InformativenessTrain, gmgRes.InformativenessTest-skRes.InformativenessTest)
 	}
 	return nil
-}
-
-// synthetic returns n rows of codes ([n, numCodes]) and factors ([n, 5]).
-func synthetic(n int, seed uint64) ([]float64, []int) {
-	rng := rand.New(rand.NewPCG(seed, 1))
-	k := len(factorSizes)
-	mixing := make([]float64, numCodes*k)
-	for c := range numCodes {
-		for f := range k {
-			mixing[c*k+f] = 0.2 * rng.NormFloat64()
-			if c == f {
-				mixing[c*k+f]++
-			}
-		}
-	}
-	codes := make([]float64, 0, n*numCodes)
-	factors := make([]int, 0, n*k)
-	scaled := make([]float64, k)
-	for range n {
-		for f, size := range factorSizes {
-			v := rng.IntN(size)
-			factors = append(factors, v)
-			scaled[f] = (float64(v) + rng.Float64()) / float64(size)
-		}
-		for c := range numCodes {
-			s := 0.05 * rng.NormFloat64()
-			for f := range k {
-				s += mixing[c*k+f] * scaled[f]
-			}
-			codes = append(codes, s)
-		}
-	}
-	return codes, factors
 }
