@@ -10,11 +10,10 @@ var FactorSizes = []int{3, 6, 40, 32, 32}
 const NumCodes = 10
 
 // Codes returns n rows of NumCodes codes ([n, NumCodes] row-major) and of
-// factors ([n, len(FactorSizes)]). Each factor value is drawn uniformly,
-// scaled to [0, 1] with uniform jitter within its cell, and code c is the
-// mixture Σ_f M[c, f]·scaled_f plus Gaussian noise of standard deviation
-// 0.05, where M is the identity on the first five codes plus Gaussian
-// entries of standard deviation 0.2. The same seed gives the same rows.
+// factors ([n, len(FactorSizes)]); the same seed gives the same rows.
+// Code c is Σ_f M[c, f]·s_f plus Gaussian noise (standard deviation 0.05),
+// with s_f the factor value plus uniform jitter, scaled to [0, 1], and M
+// the identity plus Gaussian entries (standard deviation 0.2).
 func Codes(n int, seed uint64) (codes []float64, factors []int) {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	k := len(FactorSizes)

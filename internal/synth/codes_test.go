@@ -8,8 +8,11 @@ import (
 func TestCodes(t *testing.T) {
 	const n = 500
 	codes, factors := Codes(n, 3)
-	if len(codes) != n*NumCodes || len(factors) != n*len(FactorSizes) {
-		t.Fatalf("got %d codes and %d factors, want %d and %d", len(codes), len(factors), n*NumCodes, n*len(FactorSizes))
+	if len(codes) != n*NumCodes {
+		t.Fatalf("got %d codes, want %d", len(codes), n*NumCodes)
+	}
+	if len(factors) != n*len(FactorSizes) {
+		t.Fatalf("got %d factors, want %d", len(factors), n*len(FactorSizes))
 	}
 	for i, v := range factors {
 		if size := FactorSizes[i%len(FactorSizes)]; v < 0 || v >= size {
@@ -17,16 +20,18 @@ func TestCodes(t *testing.T) {
 		}
 	}
 	again, againFactors := Codes(n, 3)
-	if !slices.Equal(codes, again) || !slices.Equal(factors, againFactors) {
-		t.Fatal("the same seed gave different rows")
+	if !slices.Equal(codes, again) {
+		t.Fatal("the same seed gave different codes")
+	}
+	if !slices.Equal(factors, againFactors) {
+		t.Fatal("the same seed gave different factors")
 	}
 	other, _ := Codes(n, 4)
 	if slices.Equal(codes, other) {
 		t.Fatal("seeds 3 and 4 gave the same codes")
 	}
-	// Code 2 carries factor 2 (orientation, 40 values) with weight about 1:
-	// its mean over rows with the factor in the top half must exceed its
-	// mean over the bottom half by roughly 0.5.
+	// Code 2 follows factor 2 (40 values) with weight about 1, so its mean
+	// rises by about 0.5 from the lower half of the values to the upper.
 	var hi, lo float64
 	var nHi, nLo int
 	for i := range n {
