@@ -142,13 +142,19 @@ func FitGBT(ctx context.Context, x []float64, n, d int, y []int, cfg GBTConfig) 
 	builders := make([]*treeBuilder, workers)
 	residuals := make([][]float64, workers)
 	targets := make([][]float64, workers)
-	importance := make([][]float64, workers)
-	relevant := make([]int, workers)
+	// Each tree of a stage adds its importances to its own row, and the rows
+	// are summed in stage and class order once the stage ends, so the sums
+	// do not depend on which worker fitted which tree.
+	importance := make([][]float64, K)
+	for k := range importance {
+		importance[k] = make([]float64, d)
+	}
+	m.importances = make([]float64, d)
+	numRelevant := 0
 	for w := range builders {
 		builders[w] = newTreeBuilder(data, params)
 		residuals[w] = make([]float64, n)
 		targets[w] = make([]float64, n)
-		importance[w] = make([]float64, d)
 	}
 
 	seeds := newMT19937(cfg.Seed)
@@ -172,6 +178,9 @@ func FitGBT(ctx context.Context, x []float64, n, d int, y []int, cfg GBTConfig) 
 		}
 
 		trees := make([]*regressionTree, K)
+		for k := range importance {
+			clear(importance[k])
+		}
 		var wg sync.WaitGroup
 		next := make(chan int, K)
 		for k := range K {
@@ -183,25 +192,22 @@ func FitGBT(ctx context.Context, x []float64, n, d int, y []int, cfg GBTConfig) 
 			go func() {
 				defer wg.Done()
 				for k := range next {
-					trees[k] = m.fitTree(builders[w], treeSeeds[k], encoded, k, K, stageRaw, logSumExp, raw[k], residuals[w], targets[w], importance[w])
-					if len(trees[k].nodes) > 1 {
-						relevant[w]++
-					}
+					trees[k] = m.fitTree(builders[w], treeSeeds[k], encoded, k, K, stageRaw, logSumExp, raw[k], residuals[w], targets[w], importance[k])
 				}
 			}()
 		}
 		wg.Wait()
 		m.stages = append(m.stages, trees)
-	}
-
-	m.importances = make([]float64, d)
-	numRelevant := 0
-	for w := range workers {
-		numRelevant += relevant[w]
-		for f, v := range importance[w] {
-			m.importances[f] += v
+		for k, tree := range trees {
+			if len(tree.nodes) > 1 {
+				numRelevant++
+			}
+			for f, v := range importance[k] {
+				m.importances[f] += v
+			}
 		}
 	}
+
 	if numRelevant > 0 {
 		// scikit-learn averages over the trees with at least one split and
 		// then normalises to sum 1, so the averaging cancels out.

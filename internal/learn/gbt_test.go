@@ -104,6 +104,14 @@ func TestGBTWorkersDoNotChangeResult(t *testing.T) {
 			t.Fatalf("proba[%d] = %v with 1 worker, %v with 4", i, p1[i], p4[i])
 		}
 	}
+	// The importances are sums over trees, so they match only when the
+	// trees are added in the same order whichever worker fitted them.
+	i1, i4 := one.FeatureImportances(), four.FeatureImportances()
+	for f := range i1 {
+		if i1[f] != i4[f] {
+			t.Fatalf("importance[%d] = %v with 1 worker, %v with 4", f, i1[f], i4[f])
+		}
+	}
 }
 
 func TestMT19937MatchesNumpy(t *testing.T) {
