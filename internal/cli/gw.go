@@ -29,26 +29,34 @@ numbers and no header.
 The reported GW is E(P) = 1/2 sum_{i,j,k,l} (Cx[i,k] - Cy[j,l])^2 P[i,j] P[k,l]
 at the returned plan, without the entropy term; POT and OTT-JAX report 2*E.
 With --epsilon-mode relative the regularisation is epsilon * mean(|Cx|) *
-mean(|Cy|); POT's eps is twice gmg's absolute epsilon.`
+mean(|Cy|); POT's eps is twice gmg's absolute epsilon.
+
+Small epsilon on costs that are not normalised can need hundreds of outer
+iterations (minutes for a thousand points); --normalize max or a larger
+--epsilon shortens it. On a terminal a progress bar shows the outer
+iterations. A solve that stops before converging prints a warning on
+standard error and reports converged: false; the exit status is still 0.`
 
 // gwOutput is the JSON document that --json prints.
 type gwOutput struct {
-	GW                float64 `json:"gw"`
-	GWPOTConvention   float64 `json:"gw_pot_convention"`
-	EntropicObjective float64 `json:"entropic_objective"`
-	Converged         bool    `json:"converged"`
-	Status            string  `json:"status"`
-	OuterIterations   int     `json:"outer_iterations"`
-	InnerIterations   int     `json:"inner_iterations"`
-	MarginalError     float64 `json:"marginal_error"`
-	Seconds           float64 `json:"seconds"`
-	EpsilonAbsolute   float64 `json:"epsilon_absolute"`
-	Solver            string  `json:"solver"`
-	Cost              string  `json:"cost"`
-	Normalize         string  `json:"normalize"`
-	N                 int     `json:"n"`
-	M                 int     `json:"m"`
-	Plan              string  `json:"plan,omitempty"`
+	GW              float64 `json:"gw"`
+	GWPOTConvention float64 `json:"gw_pot_convention"`
+	// EntropicObjective, InnerIterations and EpsilonAbsolute belong to the
+	// entropic solver and are left out for the exact one.
+	EntropicObjective *float64 `json:"entropic_objective,omitempty"`
+	Converged         bool     `json:"converged"`
+	Status            string   `json:"status"`
+	OuterIterations   int      `json:"outer_iterations"`
+	InnerIterations   *int     `json:"inner_iterations,omitempty"`
+	MarginalError     float64  `json:"marginal_error"`
+	Seconds           float64  `json:"seconds"`
+	EpsilonAbsolute   *float64 `json:"epsilon_absolute,omitempty"`
+	Solver            string   `json:"solver"`
+	Cost              string   `json:"cost"`
+	Normalize         string   `json:"normalize"`
+	N                 int      `json:"n"`
+	M                 int      `json:"m"`
+	Plan              string   `json:"plan,omitempty"`
 }
 
 func runGW(e *env, args []string) error {
@@ -161,12 +169,20 @@ func runGW(e *env, args []string) error {
 		}
 	}
 	out := gwOutput{
-		GW: res.GW, GWPOTConvention: 2 * res.GW, EntropicObjective: res.EntropicObjective,
+		GW: res.GW, GWPOTConvention: 2 * res.GW,
 		Converged: res.Converged, Status: res.Status.String(),
-		OuterIterations: res.OuterIterations, InnerIterations: res.InnerIterations,
-		MarginalError: res.MarginalError, Seconds: seconds, EpsilonAbsolute: res.Epsilon,
+		OuterIterations: res.OuterIterations,
+		MarginalError:   res.MarginalError, Seconds: seconds,
 		Solver: *solver, Cost: cost.String(), Normalize: norm.String(),
 		N: x.Rows, M: y.Rows, Plan: *planPath,
+	}
+	if *solver == "entropic" {
+		out.EntropicObjective, out.InnerIterations, out.EpsilonAbsolute = &res.EntropicObjective, &res.InnerIterations, &res.Epsilon
+	}
+	if !res.Converged {
+		fmt.Fprintf(e.stderr, "gmg gw: warning: the solver stopped with status %s after %d outer iterations: "+
+			"the plan's marginal error is %.3g, so the reported GW is not at a converged coupling; "+
+			"raise --max-iterations%s\n", out.Status, out.OuterIterations, out.MarginalError, epsilonHint(*solver))
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
@@ -174,15 +190,25 @@ func runGW(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "gw                  %.10g  (POT/OTT convention: %.10g)\n", out.GW, out.GWPOTConvention)
 	if *solver == "entropic" {
-		fmt.Fprintf(e.stdout, "entropic objective  %.10g  (epsilon %.4g absolute)\n", out.EntropicObjective, out.EpsilonAbsolute)
+		fmt.Fprintf(e.stdout, "entropic objective  %.10g  (epsilon %.4g absolute)\n", *out.EntropicObjective, *out.EpsilonAbsolute)
+		fmt.Fprintf(e.stdout, "status              %s after %d outer and %d inner iterations\n", out.Status, out.OuterIterations, *out.InnerIterations)
+	} else {
+		fmt.Fprintf(e.stdout, "status              %s after %d iterations\n", out.Status, out.OuterIterations)
 	}
-	fmt.Fprintf(e.stdout, "status              %s after %d outer and %d inner iterations\n", out.Status, out.OuterIterations, out.InnerIterations)
 	fmt.Fprintf(e.stdout, "marginal error      %.3g\n", out.MarginalError)
 	fmt.Fprintf(e.stdout, "time                %.3f s\n", out.Seconds)
 	if *planPath != "" {
 		fmt.Fprintf(e.stdout, "plan                %s (%d×%d)\n", *planPath, out.N, out.M)
 	}
 	return nil
+}
+
+// epsilonHint completes the advice for a solve that did not converge.
+func epsilonHint(solver string) string {
+	if solver == "entropic" {
+		return " or --epsilon (a larger epsilon converges in fewer iterations)"
+	}
+	return ""
 }
 
 // readPoints reads a point cloud from a .npy or CSV file. Errors name the
@@ -245,6 +271,9 @@ func readPointsCSV(path string) (*ot.Matrix, error) {
 		for k, field := range fields {
 			v, err := strconv.ParseFloat(strings.TrimSpace(field), 64)
 			if err != nil {
+				if cols == 1 && strings.ContainsAny(text, ";\t ") {
+					return nil, fmt.Errorf("%s: line %d: %q is not a number: separate the coordinates with commas", path, line, text)
+				}
 				return nil, fmt.Errorf("%s: line %d column %d: %q is not a number (CSV files have no header line)", path, line, k+1, strings.TrimSpace(field))
 			}
 			if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -62,6 +62,12 @@ func TestGWThreePointsJSON(t *testing.T) {
 	if !res.Converged || res.Status != "converged" || res.N != 3 || res.M != 3 {
 		t.Errorf("result %+v", res)
 	}
+	// The exact solver has no entropic objective, epsilon or inner loop.
+	for _, field := range []string{"entropic_objective", "epsilon_absolute", "inner_iterations"} {
+		if strings.Contains(out, field) {
+			t.Errorf("exact solver's JSON has %q: %s", field, out)
+		}
+	}
 	a, err := npy.ReadFile(plan)
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +120,7 @@ func TestGWBadInput(t *testing.T) {
 		{"Inf in npy", []string{"--x", writeNPY(t, dir, "inf.npy", []int{2, 2}, []float64{1, 2, 3, math.Inf(1)}), "--y", good}, 1, "row 1 (from 0) column 1 is +Inf"},
 		{"empty npy", []string{"--x", writeNPY(t, dir, "empty.npy", []int{0, 2}, []float64{}), "--y", good}, 1, "need at least one point"},
 		{"missing file", []string{"--x", filepath.Join(dir, "none.csv"), "--y", good}, 1, "no such file"},
+		{"semicolons", []string{"--x", writeFile(t, dir, "semi.csv", "1;2\n3;4\n"), "--y", good}, 1, "separate the coordinates with commas"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,6 +132,31 @@ func TestGWBadInput(t *testing.T) {
 				t.Errorf("stderr %q lacks %q", errOut, tc.message)
 			}
 		})
+	}
+}
+
+// TestGWWarnsWhenNotConverged stops the entropic solver after one outer
+// iteration, which cannot meet the default threshold on these clouds.
+func TestGWWarnsWhenNotConverged(t *testing.T) {
+	dir := t.TempDir()
+	x := writeFile(t, dir, "x.csv", "0,0\n1,0\n0,2\n3,1\n2,2\n")
+	y := writeFile(t, dir, "y.csv", "0\n1\n3\n7\n")
+	status, out, errOut := runGWCommand(t, "--x", x, "--y", y, "--max-iterations", "1", "--json")
+	if status != 0 {
+		t.Fatalf("exit status %d: %s", status, errOut)
+	}
+	if !strings.Contains(errOut, "warning: the solver stopped with status iteration-limit") {
+		t.Errorf("stderr %q lacks the warning", errOut)
+	}
+	var res gwOutput
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("output %q: %v", out, err)
+	}
+	if res.Converged {
+		t.Errorf("converged after one iteration: %+v", res)
+	}
+	if res.InnerIterations == nil || *res.InnerIterations == 0 {
+		t.Errorf("inner iterations missing from %s", out)
 	}
 }
 
