@@ -273,7 +273,7 @@ func TestEvaluateWritesResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"beta-tcvae, β = 4", "gmg on the decoder", "discrete_mig", "noisier estimates", "| tc |"} {
+	for _, want := range []string{"beta-tcvae, β = 4", "gmg on the decoder", "discrete_mig", "noisier estimates", "| tc |", "| BLAS | " + r.blas.Name() + " |"} {
 		if !strings.Contains(string(summary), want) {
 			t.Errorf("summary.md lacks %q:\n%s", want, summary)
 		}

@@ -33,6 +33,7 @@ func (r *Run) WriteSummary(ev *Evaluation) error {
 	fmt.Fprintf(&b, "| model | %s |\n", describeObjective(v))
 	fmt.Fprintf(&b, "| regularizer | %s |\n", describeRegularizer(v))
 	fmt.Fprintf(&b, "| steps | %d of %d, batch %d, Adam lr %g, seed %d |\n", r.Trainer.Steps(), cfg.Steps, v.BatchSize, v.LR, v.Seed)
+	fmt.Fprintf(&b, "| BLAS | %s |\n", r.blas.Name())
 	if n := len(entries); n > 0 {
 		last := entries[n-1]
 		fmt.Fprintf(&b, "| training time | %.0f s, %.2f steps/s on average |\n", last.Seconds, float64(last.Step)/last.Seconds)
