@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gromov-monge/gmg/data"
@@ -69,6 +70,27 @@ func (r *Run) SaveEvaluation(ev *Evaluation, final bool) (string, error) {
 		}
 		path = filepath.Join(dir, fmt.Sprintf("step-%09d.json", ev.Step))
 	}
+	b, err := json.MarshalIndent(ev, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("experiment: %w", err)
+	}
+	return path, writeFileAtomic(path, append(b, '\n'))
+}
+
+// SavePartialEvaluation writes ev, which scores only some of the run's
+// metrics, as JSON to evals/step-NNNNNNNNN-METRICS.json (METRICS: the
+// computed metrics joined by '-') and returns the path. It leaves
+// metrics.json and the evaluations of the training loop unchanged.
+func (r *Run) SavePartialEvaluation(ev *Evaluation) (string, error) {
+	dir := filepath.Join(r.Dir, EvalDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("experiment: %w", err)
+	}
+	names := make([]string, len(ev.Eval.Metrics))
+	for i, m := range ev.Eval.Metrics {
+		names[i] = m.String()
+	}
+	path := filepath.Join(dir, fmt.Sprintf("step-%09d-%s.json", ev.Step, strings.Join(names, "-")))
 	b, err := json.MarshalIndent(ev, "", "  ")
 	if err != nil {
 		return "", fmt.Errorf("experiment: %w", err)

@@ -101,7 +101,10 @@ func parseEvalFlags(e *env, args []string) (*evalFlags, error) {
 }
 
 func runEval(e *env, args []string) error {
-	if hasRunFlag(args) {
+	if hasFlag(args, "run") {
+		if hasFlag(args, "codes") || hasFlag(args, "factors") {
+			return usagef("--run re-scores a trained run and takes no --codes or --factors; give either --run DIR or --codes and --factors")
+		}
 		return runEvalRun(e, args)
 	}
 	f, err := parseEvalFlags(e, args)
@@ -111,6 +114,10 @@ func runEval(e *env, args []string) error {
 	sample, err := readCodesAndFactors(f.codes, f.factors)
 	if err != nil {
 		return err
+	}
+	if need := f.cfg.NumTrain + f.cfg.NumTest; sample.Len() < need {
+		return usagef("%s has %d rows, but --num-train %d and --num-test %d need %d; lower them, for example --num-train %d --num-test %d",
+			f.codes, sample.Len(), f.cfg.NumTrain, f.cfg.NumTest, need, sample.Len()*2/3, sample.Len()-sample.Len()*2/3)
 	}
 
 	bar := newProgressBar(e, "eval", len(f.metrics))
@@ -139,6 +146,11 @@ func runEval(e *env, args []string) error {
 // readCodesAndFactors reads the two arrays and checks that they describe the
 // same rows. Errors name the file, and for a bad value its row and column.
 func readCodesAndFactors(codesPath, factorsPath string) (*metrics.Sample, error) {
+	for _, path := range []string{codesPath, factorsPath} {
+		if !strings.HasSuffix(strings.ToLower(path), ".npy") {
+			return nil, fmt.Errorf("%s: gmg eval reads .npy files; convert a CSV file with numpy.save(\"out.npy\", numpy.loadtxt(%q, delimiter=\",\"))", path, path)
+		}
+	}
 	codes, err := npy.ReadFile(codesPath)
 	if err != nil {
 		return nil, err

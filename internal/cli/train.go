@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -288,8 +289,18 @@ func runTrain(e *env, args []string) error {
 			return err
 		}
 		if f.set["steps"] {
+			if done := run.Trainer.Steps(); f.steps < done {
+				return usagef("invalid --steps %d: the run in %s has already taken %d steps; give at least %d", f.steps, run.Dir, done, done)
+			}
 			if err := run.SetSteps(f.steps); err != nil {
 				return err
+			}
+		}
+		if run.Trainer.Steps() >= run.Config.Steps {
+			if ev, err := experiment.ReadEvaluation(run.Dir); err == nil && ev.Step == run.Trainer.Steps() {
+				fmt.Fprintf(e.stderr, "%s already finished its %d steps and was scored; train further with --steps N, or re-score with gmg eval --run %s\n",
+					run.Dir, run.Config.Steps, run.Dir)
+				return printRunResult(e, run, ev, nil, f.json)
 			}
 		}
 		fmt.Fprintf(e.stderr, "resuming %s at step %d of %d\n", run.Dir, run.Trainer.Steps(), run.Config.Steps)
@@ -318,7 +329,7 @@ func runTrain(e *env, args []string) error {
 		},
 		Evaluate: func(ctx context.Context, step int64) error {
 			bar.finish()
-			_, err := evaluateRun(ctx, e, run, cfg.Eval, false)
+			_, _, err := evaluateRun(ctx, e, run, cfg.Eval, savePeriodic)
 			return err
 		},
 	})
@@ -330,11 +341,15 @@ func runTrain(e *env, args []string) error {
 		return err
 	}
 
-	ev, err := evaluateRun(e.ctx, e, run, cfg.Eval, true)
+	ev, _, err := evaluateRun(e.ctx, e, run, cfg.Eval, saveFinal)
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("interrupted during the final evaluation; the trained model is saved\n"+
+			"score it with: gmg train --resume %s (or gmg eval --run %s)", run.Dir, run.Dir)
+	}
 	if err != nil {
 		return err
 	}
-	return printRunResult(e, run, ev, f.json)
+	return printRunResult(e, run, ev, []string{}, f.json)
 }
 
 // regularizerText describes the regularizer of c in a few words.
@@ -369,7 +384,22 @@ func shortTermName(name string) string {
 
 // evaluateRun scores the run's current model, saves the evaluation (as
 // metrics.json when final) and redraws the figures and the summary.
-func evaluateRun(ctx context.Context, e *env, run *experiment.Run, cfg experiment.EvalConfig, final bool) (*experiment.Evaluation, error) {
+// evalSave says where evaluateRun stores an evaluation.
+type evalSave int
+
+const (
+	// savePeriodic writes evals/step-N.json, the figures and summary.md.
+	savePeriodic evalSave = iota
+	// saveFinal writes metrics.json, the figures and summary.md.
+	saveFinal
+	// savePartial writes only evals/step-N-METRICS.json, for a re-scoring
+	// with some of the run's metrics that must not replace the full scores.
+	savePartial
+)
+
+// evaluateRun scores the run's current model with cfg, stores the result
+// as save says and returns it with the path of its JSON file.
+func evaluateRun(ctx context.Context, e *env, run *experiment.Run, cfg experiment.EvalConfig, save evalSave) (*experiment.Evaluation, string, error) {
 	step := run.Trainer.Steps()
 	if cfg.Reduced() {
 		fmt.Fprintf(e.stderr, "evaluating step %d with reduced sample counts (use --full-eval for disentanglement_lib's)\n", step)
@@ -387,18 +417,23 @@ func evaluateRun(ctx context.Context, e *env, run *experiment.Run, cfg experimen
 	bar.update(len(cfg.Metrics), "")
 	bar.finish()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if _, err := run.SaveEvaluation(ev, final); err != nil {
-		return nil, err
+	if save == savePartial {
+		path, err := run.SavePartialEvaluation(ev)
+		return ev, path, err
+	}
+	path, err := run.SaveEvaluation(ev, save == saveFinal)
+	if err != nil {
+		return nil, "", err
 	}
 	if err := drawRunFigures(run, cfg.Seed); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := run.WriteSummary(ev); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return ev, nil
+	return ev, path, nil
 }
 
 // drawRunFigures writes the loss curves, the reconstructions and the latent
@@ -487,9 +522,10 @@ func drawTraversal(run *experiment.Run, seed uint64, path string, scale int) err
 	return grid.SavePNG(path)
 }
 
-// printRunResult prints the run's final loss terms and scores on standard
-// output, as text or as the Evaluation's JSON.
-func printRunResult(e *env, run *experiment.Run, ev *experiment.Evaluation, asJSON bool) error {
+// printRunResult prints the run's last loss terms and the scores of ev,
+// then the files that the command wrote: wrote, or the run's metrics.json,
+// summary and figures when wrote is empty. A nil wrote prints no such line.
+func printRunResult(e *env, run *experiment.Run, ev *experiment.Evaluation, wrote []string, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -513,20 +549,26 @@ func printRunResult(e *env, run *experiment.Run, ev *experiment.Evaluation, asJS
 	for _, s := range ev.Scores.HeadlineValues() {
 		fmt.Fprintf(w, "  %-13s %-38s %.4f\n", s.Metric, s.Name, s.Value)
 	}
-	fmt.Fprintf(w, "wrote %s\n", strings.Join([]string{
-		filepath.Join(run.Dir, experiment.MetricsFile), experiment.SummaryFile, experiment.LossFigure,
-		experiment.ReconstructionsFigure, experiment.TraversalFigure}, ", "))
+	if wrote == nil {
+		return nil
+	}
+	if len(wrote) == 0 {
+		wrote = []string{filepath.Join(run.Dir, experiment.MetricsFile), experiment.SummaryFile, experiment.LossFigure,
+			experiment.ReconstructionsFigure, experiment.TraversalFigure}
+	}
+	fmt.Fprintf(w, "wrote %s\n", strings.Join(wrote, ", "))
 	return nil
 }
 
-// hasRunFlag reports whether args select the --run mode of gmg eval.
-func hasRunFlag(args []string) bool {
+// hasFlag reports whether args set the flag called name, as -name,
+// --name or either with =value, before any "--".
+func hasFlag(args []string, name string) bool {
 	for _, a := range args {
 		if a == "--" {
 			return false
 		}
-		name := strings.TrimLeft(a, "-")
-		if strings.HasPrefix(a, "-") && (name == "run" || strings.HasPrefix(name, "run=")) {
+		n := strings.TrimLeft(a, "-")
+		if strings.HasPrefix(a, "-") && (n == name || strings.HasPrefix(n, name+"=")) {
 			return true
 		}
 	}
@@ -539,7 +581,9 @@ the run's configuration on the encoder means, including BetaVAE and FactorVAE,
 which draw their own batches from the run's dataset. The sample counts and the
 evaluation seed are the run's unless flags change them (the defaults shown are
 those of gmg train). The run's metrics.json, summary.md and figures are
-rewritten, and the scores printed.`
+rewritten, and the scores printed. When --metrics leaves out some of the
+run's metrics, the scores go to evals/step-N-METRICS.json instead, and
+metrics.json, summary.md and the figures keep the full evaluation.`
 
 // runEvalRun is gmg eval --run DIR.
 func runEvalRun(e *env, args []string) error {
@@ -563,11 +607,21 @@ func runEvalRun(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ev, err := evaluateRun(e.ctx, e, run, cfg, true)
+	// Scores of only some of the run's metrics go to a file of their own, so
+	// that metrics.json and summary.md keep the full evaluation.
+	save := saveFinal
+	if slices.ContainsFunc(run.Config.Eval.Metrics, func(m metrics.Metric) bool { return !slices.Contains(cfg.Metrics, m) }) {
+		save = savePartial
+	}
+	ev, path, err := evaluateRun(e.ctx, e, run, cfg, save)
 	if err != nil {
 		return err
 	}
-	return printRunResult(e, run, ev, *asJSON)
+	if save == savePartial {
+		fmt.Fprintf(e.stderr, "%s and %s keep the scores of every metric\n", experiment.MetricsFile, experiment.SummaryFile)
+		return printRunResult(e, run, ev, []string{path}, *asJSON)
+	}
+	return printRunResult(e, run, ev, []string{}, *asJSON)
 }
 
 // openTrainedRun opens the run in dir for reading its latest checkpoint, and

@@ -108,6 +108,23 @@ func TestTrainEvalTraverse(t *testing.T) {
 	if ev.Step != 8 || ev.Eval.NumTrain != 30 || ev.Eval.NumTest != 20 || ev.Scores.MIG == nil || ev.Scores.DCI == nil || ev.Scores.SAP != nil {
 		t.Errorf("eval --run: step %d, counts %d/%d, scores %+v", ev.Step, ev.Eval.NumTrain, ev.Eval.NumTest, ev.Scores)
 	}
+	// Two of the run's metrics go to a file of their own; metrics.json keeps
+	// the scores of the final evaluation of training, SAP included.
+	if _, err := os.Stat(filepath.Join(dir, experiment.EvalDir, "step-000000008-mig-dci.json")); err != nil {
+		t.Errorf("eval --run with two metrics: %v", err)
+	}
+	if full, err := experiment.ReadEvaluation(dir); err != nil || full.Scores.SAP == nil || full.Eval.NumTrain == 30 {
+		t.Errorf("metrics.json after eval --run with two metrics: %+v, %v", full, err)
+	}
+
+	status, stdout, stderr = runCommand(t, "train", "--resume", dir)
+	if status != 0 || !strings.Contains(stderr, "already finished its 8 steps") || !strings.Contains(stdout, "mig           discrete_mig") {
+		t.Errorf("resuming a finished run: status %d, stdout %s, stderr %s", status, stdout, stderr)
+	}
+	status, _, stderr = runCommand(t, "train", "--resume", dir, "--steps", "5")
+	if status != 2 || !strings.Contains(stderr, "invalid --steps 5: the run in "+dir+" has already taken 8 steps") {
+		t.Errorf("resuming with fewer steps: status %d, stderr %s", status, stderr)
+	}
 
 	png := filepath.Join(t.TempDir(), "traversal.png")
 	status, stdout, stderr = runCommand(t, "traverse", "--run", dir, "--out", png, "--scale", "2")
