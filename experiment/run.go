@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/gromov-monge/gmg/data"
+	"github.com/gromov-monge/gmg/internal/atomicfile"
 	"github.com/gromov-monge/gmg/tensor"
 	"github.com/gromov-monge/gmg/vae"
 )
@@ -284,37 +284,15 @@ func (r *Run) truncateLog(step int64) error {
 	return writeFileAtomic(path, kept)
 }
 
-// writeFileAtomic writes b to a temporary file next to path and renames it
-// into place, so path holds either its old or its new contents.
-func writeFileAtomic(path string, b []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("experiment: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = io.Copy(tmp, bytes.NewReader(b)); err != nil {
-		return fmt.Errorf("experiment: writing %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("experiment: writing %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("experiment: writing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("experiment: writing %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("experiment: writing %s: %w", path, err)
-	}
-	return nil
-}
-
 // formatFloat writes v in the shortest form that reads back to the same
 // float64.
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// writeFileAtomic writes b to path with atomicfile.WriteFile and prefixes
+// its errors with the package name.
+func writeFileAtomic(path string, b []byte) error {
+	if err := atomicfile.WriteFile(path, b); err != nil {
+		return fmt.Errorf("experiment: %w", err)
+	}
+	return nil
+}

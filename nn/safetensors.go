@@ -8,9 +8,9 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
 
+	"github.com/gromov-monge/gmg/internal/atomicfile"
 	"github.com/gromov-monge/gmg/tensor"
 )
 
@@ -89,41 +89,6 @@ func WriteSafetensors(path string, names []string, tensors []*tensor.Tensor, met
 	})
 }
 
-// writeAtomic writes a file through write into a temporary file next to
-// path, syncs it and renames it to path, so readers see either the old file
-// or the complete new one.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("nn: write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("nn: write %s: %w", path, err)
-	}
-	if err := write(f); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("nn: write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("nn: write %s: %w", path, err)
-	}
-	return nil
-}
-
 // ReadSafetensors reads a safetensors file whose tensors are all float32
 // ("F32"). It returns the tensors by name and the header's metadata. A
 // truncated or malformed file, or another dtype, is an error wrapping
@@ -194,4 +159,13 @@ func parseSafetensors(data []byte) (map[string]*tensor.Tensor, map[string]string
 		out[name] = t
 	}
 	return out, meta, nil
+}
+
+// writeAtomic writes the file at path through write with atomicfile.Write
+// and prefixes its errors with the package name.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
+		return fmt.Errorf("nn: %w", err)
+	}
+	return nil
 }

@@ -9,9 +9,10 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/gromov-monge/gmg/internal/atomicfile"
 )
 
 // magic starts every .npy file.
@@ -485,23 +486,5 @@ func Write(w io.Writer, shape []int, data any) error {
 // WriteFile writes data with the given shape to path atomically: the array is
 // written to a temporary file in the same directory, which then replaces path.
 func WriteFile(path string, shape []int, data any) error {
-	return writeAtomic(path, func(w io.Writer) error { return Write(w, shape, data) })
-}
-
-// writeAtomic writes a file through a temporary file and a rename, so that a
-// reader never sees a half-written file.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, func(w io.Writer) error { return Write(w, shape, data) })
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/gromov-monge/gmg/internal/atomicfile"
 )
 
 // NPZ is an open .npz archive.
@@ -99,7 +101,7 @@ type NamedArray struct {
 // compress the members are deflated, as numpy.savez_compressed does; otherwise
 // they are stored, as numpy.savez does.
 func WriteNPZ(path string, arrays []NamedArray, compress bool) error {
-	return writeAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		zw := zip.NewWriter(w)
 		method := zip.Store
 		if compress {
