@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/gromov-monge/gmg/data"
@@ -227,6 +228,9 @@ images.`)
 	if *out == "" {
 		return usagef("missing --out: give the path of the PNG file to write")
 	}
+	if err := pngPath("out", *out); err != nil {
+		return err
+	}
 	if *columns < 2 {
 		return usagef("invalid --columns %d: need at least 2", *columns)
 	}
@@ -311,4 +315,13 @@ func formatRow(factors []data.Factor, row []int) string {
 		parts[i] = fmt.Sprintf("%s=%d", factors[i].Name, v)
 	}
 	return strings.Join(parts, " ")
+}
+
+// pngPath checks that the file named by the flag called flagName ends in
+// .png, the only format gmg writes images in.
+func pngPath(flagName, path string) error {
+	if !strings.EqualFold(filepath.Ext(path), ".png") {
+		return usagef("invalid --%s %q: gmg writes PNG images; give a path ending in .png", flagName, path)
+	}
+	return nil
 }

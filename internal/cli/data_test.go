@@ -88,6 +88,7 @@ func TestDataUsageErrors(t *testing.T) {
 		{"show without out", []string{"data", "show", "--dataset", "dsprites"}, "missing --out"},
 		{"one column", []string{"data", "show", "--dataset", "dsprites", "--out", out, "--columns", "1"}, "invalid --columns 1"},
 		{"scale too large", []string{"data", "show", "--dataset", "dsprites", "--out", out, "--scale", "17"}, "invalid --scale 17"},
+		{"not a PNG path", []string{"data", "show", "--dataset", "dsprites", "--out", "grid.jpg"}, "gmg writes PNG images; give a path ending in .png"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -36,6 +36,11 @@ func runTraverse(e *env, args []string) error {
 	if *scale < 1 || *scale > 16 {
 		return usagef("invalid --scale %d: valid range is 1 to 16", *scale)
 	}
+	if *out != "" {
+		if err := pngPath("out", *out); err != nil {
+			return err
+		}
+	}
 	seedSet := false
 	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
 
