@@ -24,7 +24,9 @@ CODES.npy is [N, codes] of finite numbers, any numeric dtype. FACTORS.npy is
 of both belongs to one observation. The first --num-train rows train the
 classifiers and the next --num-test rows test them. MIG, the unsupervised
 scores and IRS use the training rows only. Rows after the test rows are
-ignored.
+ignored. A factor that takes one value in the training rows is left out of
+MIG's average (disentanglement_lib divides by its zero entropy and returns
+NaN).
 
 BetaVAE and FactorVAE draw their own batches from a dataset through a trained
 model, so they are not available on precomputed codes.
