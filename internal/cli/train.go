@@ -470,7 +470,7 @@ func drawLossCurves(run *experiment.Run) error {
 	}
 	c := run.Config
 	fig := report.LossCurves{
-		Title:  fmt.Sprintf("%s, %v, %s (batch means)", c.Dataset, c.VAE.Objective, regularizerText(c.VAE)),
+		Title:  fmt.Sprintf("%s, %v, %s: batch means", c.Dataset, c.VAE.Objective, regularizerText(c.VAE)),
 		XLabel: "step",
 		Series: series,
 	}
