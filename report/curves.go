@@ -35,7 +35,9 @@ var (
 // twentieth of the points, which makes the trend of noisy minibatch losses
 // visible. Terms of very different scales stay readable because every panel
 // has its own y range. The range is logarithmic for positive values that
-// span a factor of 20 or more with most values in the lowest tenth.
+// span a factor of 20 or more with most values in the lowest tenth. Linear
+// axes carry a labelled tick, with a gridline, at every multiple of a round
+// step, and the x axis starts at 0 unless some x is negative.
 type LossCurves struct {
 	// Title is drawn above the first panel; empty draws none.
 	Title string
@@ -50,6 +52,14 @@ type LossCurves struct {
 const (
 	panelHeight = 1.6 * vg.Inch
 	figureWidth = 7 * vg.Inch
+)
+
+// xIntervals and yIntervals are the maximum numbers of steps between
+// labelled ticks across the x and y ranges of a linear axis. They keep tick
+// labels in 8-point type apart on a panel of figureWidth × panelHeight.
+const (
+	xIntervals = 8
+	yIntervals = 5
 )
 
 // WritePNG draws the figure and returns its PNG encoding. Non-finite points
@@ -135,6 +145,8 @@ func (c LossCurves) panel(s Series, first, last bool) (*plot.Plot, error) {
 	}
 	p.Y.Label.Text = s.Name
 	p.Add(plotter.NewGrid())
+	p.X.Tick.Marker = roundTicks{intervals: xIntervals}
+	p.Y.Tick.Marker = roundTicks{intervals: yIntervals}
 	if lo, hi := yRange(raw); lo > 0 && hi >= 20*lo && medianY(raw) < lo+0.1*(hi-lo) {
 		// A loss that falls by orders of magnitude and then stays low would
 		// hide its late progress at the bottom of a linear axis.
@@ -156,6 +168,11 @@ func (c LossCurves) panel(s Series, first, last bool) (*plot.Plot, error) {
 		smooth.Color = meanColour
 		smooth.Width = vg.Points(1.5)
 		p.Add(smooth)
+	}
+	if xMin, _ := xRange(raw); xMin >= 0 {
+		// Steps and epochs count from 0, and an axis that starts there
+		// shows how far into the run the first logged point lies.
+		p.X.Min = 0
 	}
 	return p, nil
 }
@@ -183,6 +200,15 @@ func medianY(xy plotter.XYs) float64 {
 	}
 	slices.Sort(ys)
 	return ys[len(ys)/2]
+}
+
+// xRange returns the smallest and largest x.
+func xRange(xy plotter.XYs) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, p := range xy {
+		lo, hi = min(lo, p.X), max(hi, p.X)
+	}
+	return lo, hi
 }
 
 // yRange returns the smallest and largest y.

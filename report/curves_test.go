@@ -6,6 +6,8 @@ import (
 	"math"
 	"path/filepath"
 	"testing"
+
+	"gonum.org/v1/plot"
 )
 
 func TestLossCurvesPNG(t *testing.T) {
@@ -50,5 +52,45 @@ func TestLossCurvesRejectsBadSeries(t *testing.T) {
 		if _, err := (LossCurves{Series: c.series}).WritePNG(); err == nil {
 			t.Errorf("%s: no error", c.name)
 		}
+	}
+}
+
+func TestLossCurvesAxes(t *testing.T) {
+	s := Series{Name: "loss"}
+	for step := 10; step <= 100; step += 10 {
+		s.X, s.Y = append(s.X, float64(step)), append(s.Y, 3000-20*float64(step))
+	}
+	p, err := LossCurves{XLabel: "step", Series: []Series{s}}.panel(s, true, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.X.Min != 0 || p.X.Max != 100 {
+		t.Errorf("x range [%v, %v], want [0, 100]", p.X.Min, p.X.Max)
+	}
+	axes := []struct {
+		name     string
+		ticks    []plot.Tick
+		wantLast string
+	}{
+		{"x", p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max), "100"},
+		// y runs from 1000 to 2800: 1800/5 = 360 rounds up to a step of 500.
+		{"y", p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max), "2500"},
+	}
+	for _, a := range axes {
+		if len(a.ticks) < 3 {
+			t.Errorf("%s axis: %d ticks, want at least 3", a.name, len(a.ticks))
+			continue
+		}
+		for _, tick := range a.ticks {
+			if tick.IsMinor() {
+				t.Errorf("%s axis: gridline at %v without a label", a.name, tick.Value)
+			}
+		}
+		if got := a.ticks[len(a.ticks)-1].Label; got != a.wantLast {
+			t.Errorf("%s axis: last label %q, want %q", a.name, got, a.wantLast)
+		}
+	}
+	if got := p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max)[0].Label; got != "0" {
+		t.Errorf("x axis: first label %q, want 0", got)
 	}
 }
