@@ -42,9 +42,14 @@ type ScatterPanel struct {
 	// in DefaultPointColor.
 	Colors []color.Color
 	// XMin, XMax, YMin and YMax fix the axis ranges when XMin < XMax and
-	// YMin < YMax. Otherwise the panel shows a square region, with equal
-	// units on both axes, around the points with a margin of 5%.
+	// YMin < YMax. Otherwise the panel shows a square region around the
+	// points with a margin of 5%.
 	XMin, XMax, YMin, YMax float64
+	// FreeAspect lets the data area fill the panel, so a unit of x and a
+	// unit of y may span different lengths. The zero value gives both the
+	// same length, so a circle of points is drawn round. For that the data
+	// area shrinks about its centre to the shape of the axis ranges.
+	FreeAspect bool
 }
 
 // ScatterFigure is a grid of scatter plots saved as one PNG: Rows × Columns
@@ -111,9 +116,14 @@ func (f *ScatterFigure) WritePNG(w io.Writer) error {
 	canvases := plot.Align(plots, tiles, dc)
 	for r := range plots {
 		for c, p := range plots[r] {
-			if p != nil {
-				p.Draw(canvases[r][c])
+			if p == nil {
+				continue
 			}
+			canvas := canvases[r][c]
+			if !f.Panels[r*f.Columns+c].FreeAspect {
+				canvas = equalAspect(p, canvas)
+			}
+			p.Draw(canvas)
 		}
 	}
 	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
@@ -207,6 +217,30 @@ func (sp *ScatterPanel) ranges() (xMin, xMax, yMin, yMax float64) {
 	}
 	cx, cy := 0.5*(xMin+xMax), 0.5*(yMin+yMax)
 	return cx - half, cx + half, cy - half, cy + half
+}
+
+// equalAspect returns the part of c, centred in it, in which p's data area
+// has the shape of its axis ranges, so that a unit on the x axis and on the
+// y axis span the same length.
+func equalAspect(p *plot.Plot, c draw.Canvas) draw.Canvas {
+	xSpan, ySpan := p.X.Max-p.X.Min, p.Y.Max-p.Y.Min
+	// The data area is c less the title, the axes and the margins gonum
+	// adds for glyphs on the edges of the ranges. Those are fixed lengths,
+	// so cutting the excess of the data area from c once gives it the
+	// shape of the ranges.
+	data := p.DataCanvas(c)
+	width, height := data.Max.X-data.Min.X, data.Max.Y-data.Min.Y
+	if width <= 0 || height <= 0 {
+		return c
+	}
+	if excess := width - height*vg.Length(xSpan/ySpan); excess > 0 {
+		c.Min.X += excess / 2
+		c.Max.X -= excess / 2
+	} else if excess := height - width*vg.Length(ySpan/xSpan); excess > 0 {
+		c.Min.Y += excess / 2
+		c.Max.Y -= excess / 2
+	}
+	return c
 }
 
 func minMax(v []float64) (lo, hi float64) {
