@@ -11,27 +11,16 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
-	"golang.org/x/image/math/fixed"
 )
 
 // ErrNotFinite is returned by ImageGrid.Set for an image that contains NaN or
 // an infinity.
 var ErrNotFinite = errors.New("report: image value is not finite")
 
-// Layout of a grid, in output pixels.
-const (
-	gridGap       = 2 // between cells and around the grid
-	labelMargin   = 6 // between a row label and the first cell
-	labelCharSize = 7 // width of one character of basicfont.Face7x13
-)
+// gridGap is the gap between cells and around the grid, in output pixels.
+const gridGap = 2
 
-var (
-	gridBackground = color.NRGBA{R: 128, G: 128, B: 128, A: 255}
-	labelColor     = color.NRGBA{R: 255, G: 255, B: 255, A: 255}
-)
+var gridBackground = color.NRGBA{R: 128, G: 128, B: 128, A: 255}
 
 // ImageGrid is a table of equally sized images, drawn row by row. Cells that
 // were never set stay the background grey. Create one with NewImageGrid.
@@ -41,11 +30,23 @@ type ImageGrid struct {
 	cells                   [][]float32
 
 	// RowLabels, if not empty, holds one label per row, drawn left of the row
-	// in a 7×13-pixel font. Only printable ASCII is legible.
+	// in a 7×13-pixel font magnified by LabelScale. Only printable ASCII is
+	// legible.
 	RowLabels []string
+	// ColumnLabels, if not empty, contains one label per column, drawn
+	// centred above the column in the font of RowLabels. A label wider than
+	// its cell is drawn at a smaller magnification, down to 1. If it is still
+	// too wide, it starts at the left edge of the cell and is cut at the
+	// right edge.
+	ColumnLabels []string
 	// Scale magnifies every image pixel to Scale × Scale output pixels; zero
-	// means 1. Labels and gaps are not scaled.
+	// means 1. Gaps are not scaled.
 	Scale int
+	// LabelScale magnifies the label font to LabelScale × LabelScale output
+	// pixels per font pixel. Zero means one per 64 pixels of cell height,
+	// rounded to the nearest integer and at least 1, so the 13-pixel font
+	// stays about a fifth of the cell height at every Scale.
+	LabelScale int
 }
 
 // NewImageGrid returns an empty grid of rows × columns cells, each an image of
@@ -88,41 +89,34 @@ func (g *ImageGrid) Set(row, column int, img []float32) error {
 
 func (g *ImageGrid) scale() int { return max(g.Scale, 1) }
 
-// labelWidth returns the width in pixels of the label column, zero without labels.
-func (g *ImageGrid) labelWidth() int {
-	longest := 0
-	for _, l := range g.RowLabels {
-		longest = max(longest, len(l))
-	}
-	if longest == 0 {
-		return 0
-	}
-	return gridGap + longest*labelCharSize + labelMargin
-}
-
-// Bounds returns the size of the image that Image draws: the label column,
-// then columns cells of width·Scale pixels with a 2-pixel gap between cells
-// and around the grid.
+// Bounds returns the size of the image that Image draws. It has the row label
+// column and the column label row, if any, and then columns × rows cells of
+// width·Scale × height·Scale pixels. A 2-pixel gap separates the cells and
+// surrounds the grid.
 func (g *ImageGrid) Bounds() image.Rectangle {
 	s := g.scale()
-	w := g.labelWidth() + g.columns*(g.width*s+gridGap) + gridGap
-	h := g.rows*(g.height*s+gridGap) + gridGap
+	w := g.rowLabelWidth() + g.columns*(g.width*s+gridGap) + gridGap
+	h := g.columnLabelHeight() + g.rows*(g.height*s+gridGap) + gridGap
 	return image.Rect(0, 0, w, h)
 }
 
 // Image draws the grid. It panics if RowLabels is neither empty nor one label
-// per row.
+// per row, or ColumnLabels neither empty nor one label per column.
 func (g *ImageGrid) Image() *image.NRGBA {
 	if len(g.RowLabels) != 0 && len(g.RowLabels) != g.rows {
 		panic(fmt.Sprintf("report: %d row labels for %d rows", len(g.RowLabels), g.rows))
+	}
+	if len(g.ColumnLabels) != 0 && len(g.ColumnLabels) != g.columns {
+		panic(fmt.Sprintf("report: %d column labels for %d columns", len(g.ColumnLabels), g.columns))
 	}
 	out := image.NewNRGBA(g.Bounds())
 	draw.Draw(out, out.Bounds(), image.NewUniform(gridBackground), image.Point{}, draw.Src)
 
 	s := g.scale()
-	left := g.labelWidth()
+	left := g.rowLabelWidth()
+	header := g.columnLabelHeight()
 	for r := range g.rows {
-		top := gridGap + r*(g.height*s+gridGap)
+		top := header + gridGap + r*(g.height*s+gridGap)
 		for c := range g.columns {
 			cell := g.cells[r*g.columns+c]
 			if cell == nil {
@@ -130,10 +124,9 @@ func (g *ImageGrid) Image() *image.NRGBA {
 			}
 			g.drawCell(out, cell, left+gridGap+c*(g.width*s+gridGap), top)
 		}
-		if len(g.RowLabels) > 0 {
-			drawLabel(out, g.RowLabels[r], gridGap, top+g.height*s/2)
-		}
 	}
+	g.drawRowLabels(out, left, header)
+	g.drawColumnLabels(out, left, header)
 	return out
 }
 
@@ -162,20 +155,6 @@ func (g *ImageGrid) drawCell(out *image.NRGBA, cell []float32, x0, y0 int) {
 // toByte maps [0, 1] to [0, 255], rounding to nearest and clamping.
 func toByte(v float32) uint8 {
 	return uint8(math.Round(float64(min(max(v, 0), 1)) * 255))
-}
-
-// drawLabel writes text with its left end at x, centred vertically on y.
-func drawLabel(out *image.NRGBA, text string, x, y int) {
-	face := basicfont.Face7x13
-	d := font.Drawer{
-		Dst:  out,
-		Src:  image.NewUniform(labelColor),
-		Face: face,
-		// Dot is the left end of the baseline; glyphs span Ascent pixels
-		// above it and Descent below, so this baseline centres them on y.
-		Dot: fixed.P(x, y+(face.Ascent-face.Descent)/2),
-	}
-	d.DrawString(text)
 }
 
 // WritePNG encodes the grid as a PNG to w.

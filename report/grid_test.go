@@ -26,6 +26,9 @@ func TestImageGridBounds(t *testing.T) {
 		{"rgb scale 2", 2, 3, 4, 4, 3, 2, nil, image.Pt(3*(8+2)+2, 2*(8+2)+2)},
 		// Labels add 2 + 7·(longest label) + 6 pixels on the left.
 		{"labelled", 2, 2, 16, 16, 1, 1, []string{"a", "scale"}, image.Pt(2+5*7+6+2*(16+2)+2, 2*(16+2)+2)},
+		// 64-pixel images at scale 2 make 128-pixel cells, which magnify
+		// the label font twice: 2 + 2·(7·5 + 6) pixels on the left.
+		{"labelled scale 2", 2, 2, 64, 64, 1, 2, []string{"a", "scale"}, image.Pt(2+2*(5*7+6)+2*(128+2)+2, 2*(128+2)+2)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -95,7 +98,7 @@ func TestImageGridLabels(t *testing.T) {
 	g := NewImageGrid(2, 1, 20, 20, 1)
 	g.RowLabels = []string{"shape", ""}
 	img := g.Image()
-	left := g.labelWidth()
+	left := g.rowLabelWidth()
 	count := func(y0, y1 int) int {
 		n := 0
 		for y := y0; y < y1; y++ {
@@ -140,6 +143,11 @@ func TestImageGridPanics(t *testing.T) {
 		{"label count", func() {
 			g := NewImageGrid(2, 1, 1, 1, 1)
 			g.RowLabels = []string{"only one"}
+			g.Image()
+		}},
+		{"column label count", func() {
+			g := NewImageGrid(1, 2, 1, 1, 1)
+			g.ColumnLabels = []string{"only one"}
 			g.Image()
 		}},
 	}
