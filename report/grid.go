@@ -9,8 +9,8 @@ import (
 	"image/png"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
+
+	"github.com/gromov-monge/gmg/internal/atomicfile"
 )
 
 // ErrNotFinite is returned by ImageGrid.Set for an image that contains NaN or
@@ -167,30 +167,9 @@ func (g *ImageGrid) WritePNG(w io.Writer) error {
 
 // SavePNG writes the grid as a PNG file at path. It writes a temporary file
 // in the same directory and renames it, so path never holds a partial image.
-func (g *ImageGrid) SavePNG(path string) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("report: creating %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = g.WritePNG(tmp); err != nil {
-		return err
-	}
-	// CreateTemp makes the file readable by its owner only; a figure is
-	// meant to be shared like any file the user creates.
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("report: writing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("report: writing %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("report: writing %s: %w", path, err)
+func (g *ImageGrid) SavePNG(path string) error {
+	if err := atomicfile.Write(path, g.WritePNG); err != nil {
+		return fmt.Errorf("report: %w", err)
 	}
 	return nil
 }

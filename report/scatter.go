@@ -5,9 +5,8 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 
+	"github.com/gromov-monge/gmg/internal/atomicfile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -133,19 +132,7 @@ func (f *ScatterFigure) WritePNG(w io.Writer) error {
 // SavePNG writes the figure to path through a temporary file in the same
 // directory, which it renames into place.
 func (f *ScatterFigure) SavePNG(path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := f.WritePNG(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, f.WritePNG); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	return nil

@@ -217,7 +217,7 @@ images.`)
 	out := fs.String("out", "", "path of the PNG file to write; required")
 	seed := fs.Uint64("seed", 0, "seed of the random base point and nuisance variables")
 	columns := fs.Int("columns", 10, "images per row, at least 2")
-	scale := fs.Int("scale", 1, "magnification: each image pixel becomes N×N pixels, 1 to 16")
+	scale := fs.Int("scale", 1, "magnification, 1 to 16: each image pixel becomes N×N pixels, and the labels grow with the images")
 	dir := dataDirFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -509,6 +509,9 @@ func drawTraversal(run *experiment.Run, seed uint64, path string, scale int) err
 	s := run.Trainer.Dataset().ImageShape()
 	grid := report.NewImageGrid(len(tr.Latents), len(tr.Values), s.Height, s.Width, s.Channels)
 	grid.Scale = scale
+	for _, v := range tr.Values {
+		grid.ColumnLabels = append(grid.ColumnLabels, fmt.Sprintf("%.2f", v))
+	}
 	size := s.Len()
 	for r, k := range tr.Latents {
 		grid.RowLabels = append(grid.RowLabels, fmt.Sprintf("z%d KL %.2f", k, tr.KL[k]))

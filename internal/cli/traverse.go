@@ -26,7 +26,7 @@ func runTraverse(e *env, args []string) error {
 	dir := fs.String("run", "", "run directory written by gmg train (required)")
 	out := fs.String("out", "", "PNG file to write; empty means DIR/"+experiment.TraversalFigure)
 	seed := fs.Uint64("seed", 0, "seed of the base image and of the images behind the KL ordering; unset uses the run's evaluation seed")
-	scale := fs.Int("scale", 1, "magnification: each image pixel becomes N×N pixels, 1 to 16")
+	scale := fs.Int("scale", 1, "magnification, 1 to 16: each image pixel becomes N×N pixels, and the labels grow with the images")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
