@@ -384,7 +384,7 @@ func shortTermName(name string) string {
 
 // evaluateRun scores the run's current model, saves the evaluation (as
 // metrics.json when final) and redraws the figures and the summary.
-// evalSave says where evaluateRun stores an evaluation.
+// evalSave selects where evaluateRun stores an evaluation.
 type evalSave int
 
 const (
@@ -398,7 +398,7 @@ const (
 )
 
 // evaluateRun scores the run's current model with cfg, stores the result
-// as save says and returns it with the path of its JSON file.
+// where save selects and returns it with the path of its JSON file.
 func evaluateRun(ctx context.Context, e *env, run *experiment.Run, cfg experiment.EvalConfig, save evalSave) (*experiment.Evaluation, string, error) {
 	step := run.Trainer.Steps()
 	if cfg.Reduced() {
