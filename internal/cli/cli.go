@@ -85,8 +85,7 @@ func run(e *env, args []string) int {
 			if c, ok := commands[args[1]]; ok {
 				return exitStatus(e, c.name, c.run(e, []string{"-help"}))
 			}
-			fmt.Fprintf(e.stderr, "gmg: unknown command %q\n", args[1])
-			printCommands(e.stderr)
+			fmt.Fprintf(e.stderr, "gmg: unknown command %q\nRun 'gmg help' for the list of commands.\n", args[1])
 			return 2
 		}
 		printCommands(e.stdout)
@@ -94,8 +93,7 @@ func run(e *env, args []string) int {
 	}
 	c, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(e.stderr, "gmg: unknown command %q\n", name)
-		printCommands(e.stderr)
+		fmt.Fprintf(e.stderr, "gmg: unknown command %q\nRun 'gmg help' for the list of commands.\n", name)
 		return 2
 	}
 	return exitStatus(e, c.name, c.run(e, args[1:]))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -103,6 +104,10 @@ func runGW(e *env, args []string) error {
 		return usagef("invalid --threshold %v: it must be positive, or 0 for the default", *threshold)
 	}
 
+	if *planPath != "" && !strings.EqualFold(filepath.Ext(*planPath), ".npy") {
+		return usagef("invalid --plan %q: the plan is written as a NumPy array; give a path ending in .npy", *planPath)
+	}
+
 	x, err := readPoints(*xPath)
 	if err != nil {
 		return err
@@ -180,9 +185,9 @@ func runGW(e *env, args []string) error {
 		out.EntropicObjective, out.InnerIterations, out.EpsilonAbsolute = &res.EntropicObjective, &res.InnerIterations, &res.Epsilon
 	}
 	if !res.Converged {
-		fmt.Fprintf(e.stderr, "gmg gw: warning: the solver stopped with status %s after %d outer iterations: "+
-			"the plan's marginal error is %.3g, so the reported GW is not at a converged coupling; "+
-			"raise --max-iterations%s\n", out.Status, out.OuterIterations, out.MarginalError, epsilonHint(*solver))
+		fmt.Fprintf(e.stderr, "gmg gw: warning: the solver stopped with status %s after %d outer iterations, "+
+			"before meeting its stopping threshold, so the plan and its GW are not converged "+
+			"(marginal error %.3g); raise --max-iterations%s\n", out.Status, out.OuterIterations, out.MarginalError, epsilonHint(*solver))
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)

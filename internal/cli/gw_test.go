@@ -120,6 +120,7 @@ func TestGWBadInput(t *testing.T) {
 		{"Inf in npy", []string{"--x", writeNPY(t, dir, "inf.npy", []int{2, 2}, []float64{1, 2, 3, math.Inf(1)}), "--y", good}, 1, "row 1 (from 0) column 1 is +Inf"},
 		{"empty npy", []string{"--x", writeNPY(t, dir, "empty.npy", []int{0, 2}, []float64{}), "--y", good}, 1, "need at least one point"},
 		{"missing file", []string{"--x", filepath.Join(dir, "none.csv"), "--y", good}, 1, "no such file"},
+		{"plan not .npy", []string{"--x", good, "--y", good, "--plan", filepath.Join(dir, "plan.jpg")}, 2, "give a path ending in .npy"},
 		{"semicolons", []string{"--x", writeFile(t, dir, "semi.csv", "1;2\n3;4\n"), "--y", good}, 1, "separate the coordinates with commas"},
 	}
 	for _, tc := range cases {
