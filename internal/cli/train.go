@@ -335,6 +335,9 @@ func runTrain(e *env, args []string) error {
 	})
 	bar.finish()
 	if errors.Is(err, experiment.ErrInterrupted) {
+		if step := run.Trainer.Steps(); run.LastCheckpoint() == step {
+			return fmt.Errorf("interrupted at step %d; checkpoint saved in %s\ncontinue with: gmg train --resume %s", step, run.Dir, run.Dir)
+		}
 		return fmt.Errorf("%w\ncontinue with: gmg train --resume %s", err, run.Dir)
 	}
 	if err != nil {
