@@ -85,9 +85,9 @@ func (q *QuadraticProblem) cross(p, out []float64) {
 
 // crossLinearized sets g = G(P), as cross followed by linearize computes
 // it. For symmetric costs each group of rows is linearised right after the
-// product writes it, while it is still in cache. then, when not nil, is
-// called on row ranges that together cover 0..n once those rows of g are
-// final; calls on disjoint ranges may run concurrently.
+// product writes it, while it is still in cache. When then is not nil, it
+// is called on row ranges that together cover 0..n, once those rows of g
+// are final. Calls on disjoint ranges may run concurrently.
 func (q *QuadraticProblem) crossLinearized(p, g []float64, then func(lo, hi int)) {
 	if q.bwd != nil {
 		q.cross(p, g)

@@ -520,9 +520,9 @@ func (e *sinkhornEngine) beginPrebuild(c []float64) {
 }
 
 // prebuildRows computes rows lo to hi of the kernel of the cost given to
-// beginPrebuild, as buildKernel would at the start of the next solve, so
-// that a caller that has just written those rows of the cost builds the
-// kernel while they are in cache. Calls on disjoint rows may run
+// beginPrebuild, as buildKernel would at the start of the next solve. A
+// caller that has just written those cost rows builds their kernel rows
+// while the costs are still in cache. Calls on disjoint rows may run
 // concurrently.
 func (e *sinkhornEngine) prebuildRows(lo, hi int) { e.kernelRows(lo, hi) }
 

@@ -148,8 +148,8 @@ func TestEqualAspect(t *testing.T) {
 			data := p.DataCanvas(fitted)
 			xUnit := (data.Max.X - data.Min.X) / vg.Length(p.X.Max-p.X.Min) / pixel
 			yUnit := (data.Max.Y - data.Min.Y) / vg.Length(p.Y.Max-p.Y.Min) / pixel
-			// A hundredth of a pixel per unit: far below what the eye
-			// sees, and far above the float64 rounding of the layout.
+			// A hundredth of a pixel per unit is far below what is visible
+			// and far above the float64 rounding of the layout.
 			if math.Abs(float64(xUnit-yUnit)) > 0.01 {
 				t.Errorf("one x unit spans %.4f pixels and one y unit %.4f", xUnit, yUnit)
 			}

@@ -39,6 +39,7 @@ func TestWriteFailureKeepsOldFile(t *testing.T) {
 	if err := WriteFile(path, []byte("old")); err != nil {
 		t.Fatal(err)
 	}
+
 	failure := errors.New("disk on fire")
 	err := Write(path, func(w io.Writer) error {
 		io.WriteString(w, "half")
@@ -50,6 +51,7 @@ func TestWriteFailureKeepsOldFile(t *testing.T) {
 	if !strings.Contains(err.Error(), path) {
 		t.Errorf("error %q does not name %s", err, path)
 	}
+
 	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -57,12 +59,13 @@ func TestWriteFailureKeepsOldFile(t *testing.T) {
 	if string(got) != "old" {
 		t.Errorf("contents %q after a failed write, want %q", got, "old")
 	}
+
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(entries) != 1 {
-		t.Errorf("directory holds %d entries after a failed write, want 1 (the temporary file removed)", len(entries))
+		t.Errorf("directory contains %d entries after a failed write, want 1 (the temporary file removed)", len(entries))
 	}
 }
 

@@ -150,8 +150,8 @@ func newFlagSet(e *env, name, synopsis, description string) *flag.FlagSet {
 // parseFlags parses args with fs and rejects positional arguments: every gmg
 // command takes its inputs as flags.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	// The flag package prints the whole help after a parse error; the error
-	// alone, with the pointer to 'gmg help' that Main adds, is easier to read.
+	// The flag package prints the whole help after a parse error. Main prints
+	// the error alone with a pointer to 'gmg help', which is easier to read.
 	out := fs.Output()
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)

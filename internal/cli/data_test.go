@@ -146,9 +146,9 @@ func TestDataShowWritesGrid(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Label column 2 + 2·(7·len(label) + 6), the font doubled with
-			// the scale, then 4 cells of 128 pixels with 2-pixel gaps; one
-			// row of 128 pixels per factor.
+			// The label column is 2 + 2·(7·len(label) + 6) pixels, because
+			// scale 2 doubles the font. Then come 4 cells of 128 pixels with
+			// 2-pixel gaps, and one row of 128 pixels per factor.
 			wantW := 2 + 2*(7*len(c.label)+6) + 4*(128+2) + 2
 			wantH := c.factors*(128+2) + 2
 			if b := img.Bounds(); b.Dx() != wantW || b.Dy() != wantH {

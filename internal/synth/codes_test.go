@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestCodes(t *testing.T) {
+func TestCodesShapeAndSeed(t *testing.T) {
 	const n = 500
 	codes, factors := Codes(n, 3)
 	if len(codes) != n*NumCodes {
@@ -14,11 +14,13 @@ func TestCodes(t *testing.T) {
 	if len(factors) != n*len(FactorSizes) {
 		t.Fatalf("got %d factors, want %d", len(factors), n*len(FactorSizes))
 	}
+
 	for i, v := range factors {
 		if size := FactorSizes[i%len(FactorSizes)]; v < 0 || v >= size {
 			t.Fatalf("factor %d of row %d is %d, outside [0, %d)", i%len(FactorSizes), i/len(FactorSizes), v, size)
 		}
 	}
+
 	again, againFactors := Codes(n, 3)
 	if !slices.Equal(codes, again) {
 		t.Fatal("the same seed gave different codes")
@@ -26,10 +28,12 @@ func TestCodes(t *testing.T) {
 	if !slices.Equal(factors, againFactors) {
 		t.Fatal("the same seed gave different factors")
 	}
+
 	other, _ := Codes(n, 4)
 	if slices.Equal(codes, other) {
 		t.Fatal("seeds 3 and 4 gave the same codes")
 	}
+
 	// Code 2 follows factor 2 (40 values) with weight about 1, so its mean
 	// rises by about 0.5 from the lower half of the values to the upper.
 	var hi, lo float64

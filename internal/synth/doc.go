@@ -1,5 +1,5 @@
 // Package synth draws synthetic representations for the benchmarks of the
-// disentanglement metrics: codes that are noisy linear mixtures of factors
-// with dSprites' sizes, so that the metrics have structure to find and the
-// Go and scikit-learn runs time the same work.
+// disentanglement metrics. Its codes are noisy linear mixtures of factors
+// with dSprites' sizes, so the metrics have structure to find, and the Go
+// and scikit-learn benchmarks time the same work.
 package synth
